@@ -1,0 +1,110 @@
+/*
+ * smk/sigv4.h - AWS Signature Version 4 (header mode).
+ *
+ * Signing is a pure function of its inputs: the request, the credentials,
+ * region, service and the timestamp passed in. No clock, environment or
+ * network is consulted. Stage functions are exposed so that tests can check
+ * the canonical request and string to sign separately.
+ *
+ * Thread-safety: all functions are reentrant; a `struct smk_sigv4_key_cache`
+ * must not be shared between threads without locking.
+ */
+#ifndef SMK_SIGV4_H
+#define SMK_SIGV4_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smk/buf.h"
+#include "smk/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One request header: borrowed views. Names are compared case-insensitively;
+ * repeated names are merged in order, as SigV4 prescribes. */
+struct smk_header {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+};
+
+/* The request to sign (borrowed views, valid for the duration of a call).
+ * `path` is the raw path as sent (e.g. "/"), `query` the raw query string
+ * without '?', or NULL/"" when there is none. */
+struct smk_sigv4_request {
+    const char *method;
+    const char *path;
+    const char *query;
+    const struct smk_header *headers;
+    size_t n_headers;
+    const void *body;
+    size_t body_len;
+};
+
+struct smk_sigv4_credentials {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token; /* NULL or "" when not temporary */
+};
+
+/* Flags for smk_sigv4_params.flags. */
+#define SMK_SIGV4_NORMALIZE_PATH 0x1u     /* remove dot segments and "//" */
+#define SMK_SIGV4_DOUBLE_ENCODE_PATH 0x2u /* non-S3: encode the path once more */
+#define SMK_SIGV4_SIGN_BODY_HEADER 0x4u   /* add + sign x-amz-content-sha256 */
+#define SMK_SIGV4_OMIT_SESSION_TOKEN 0x8u /* add the token after signing */
+
+struct smk_sigv4_params {
+    const char *region;
+    const char *service;
+    int64_t time;   /* seconds since the Unix epoch, UTC */
+    unsigned flags; /* SMK_SIGV4_* */
+};
+
+/* Headers the signer adds (x-amz-date, x-amz-security-token,
+ * x-amz-content-sha256, authorization) with the values to send. */
+struct smk_sigv4_result {
+    char amz_date[17];             /* "20150830T123600Z" */
+    char content_sha256[65];       /* hex SHA-256 of the body */
+    char signature[65];            /* hex */
+    struct smk_buf authorization;  /* "AWS4-HMAC-SHA256 Credential=..." */
+    struct smk_buf canonical_request;
+    struct smk_buf string_to_sign;
+    struct smk_buf signed_headers; /* "host;x-amz-date" */
+};
+
+/* Derived signing keys cached per (date, region, service), so repeated
+ * signing costs one HMAC instead of five. Wiped on cleanup. */
+struct smk_sigv4_key_cache {
+    char date[9];
+    char region[64];
+    char service[64];
+    unsigned char key[32];
+    unsigned char secret_digest[32]; /* SHA-256 of the secret, to detect change */
+    int valid;
+};
+
+SMK_API void smk_sigv4_result_init(struct smk_sigv4_result *r);
+SMK_API void smk_sigv4_result_cleanup(struct smk_sigv4_result *r);
+SMK_API void smk_sigv4_key_cache_init(struct smk_sigv4_key_cache *c);
+SMK_API void smk_sigv4_key_cache_cleanup(struct smk_sigv4_key_cache *c);
+
+/* Sign `req`. Fills every field of `out` (which must have been initialised).
+ * `cache` may be NULL. Errors: SMK_E_INVALID_ARG (missing inputs, CR/LF/NUL
+ * in a header value or token), SMK_E_NOMEM, SMK_E_CRYPTO. */
+SMK_API enum smk_err smk_sigv4_sign(const struct smk_sigv4_request *req,
+                                    const struct smk_sigv4_credentials *creds,
+                                    const struct smk_sigv4_params *params,
+                                    struct smk_sigv4_key_cache *cache,
+                                    struct smk_sigv4_result *out,
+                                    struct smk_error *err);
+
+/* Hex SHA-256 of `n` bytes (65 bytes including the NUL). */
+SMK_API enum smk_err smk_sha256_hex(const void *p, size_t n, char out[65]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
