@@ -32,8 +32,23 @@ struct smk_header {
 };
 
 /* The request to sign (borrowed views, valid for the duration of a call).
- * `path` is the raw path as sent (e.g. "/"), `query` the raw query string
- * without '?', or NULL/"" when there is none. */
+ * `path` is the raw path as sent (e.g. "/"; NULL or "" means "/"), `query`
+ * the raw query string without '?', or NULL/"" when there is none. Query
+ * names and values are percent-decoded then re-encoded for signing ('+' is
+ * a literal plus, a key without '=' signs as "key="). `body` may be NULL
+ * only when `body_len` is 0.
+ *
+ * Header names must be HTTP tokens. Values may not contain CR or NUL, and
+ * LF only as an obs-fold (LF followed by space or tab). Which headers are
+ * signed: all of them, except
+ *   - headers the signer owns, whose caller copies are ignored and never
+ *     duplicated: x-amz-date (always; the computed value is signed and must
+ *     be sent), x-amz-security-token (when the credentials carry a token),
+ *     x-amz-content-sha256 (with SMK_SIGV4_SIGN_BODY_HEADER);
+ *   - authorization, and headers that proxies and HTTP stacks add or
+ *     rewrite, which the AWS SDKs never sign: user-agent, x-amzn-trace-id,
+ *     connection, expect, keep-alive, proxy-authenticate,
+ *     proxy-authorization, te, trailer, transfer-encoding, upgrade. */
 struct smk_sigv4_request {
     const char *method;
     const char *path;
@@ -52,7 +67,8 @@ struct smk_sigv4_credentials {
 
 /* Flags for smk_sigv4_params.flags. */
 #define SMK_SIGV4_NORMALIZE_PATH 0x1u     /* remove dot segments and "//" */
-#define SMK_SIGV4_DOUBLE_ENCODE_PATH 0x2u /* non-S3: encode the path once more */
+#define SMK_SIGV4_DOUBLE_ENCODE_PATH 0x2u /* non-S3: encode the path once more;
+                                             without it (S3) the path is signed as sent */
 #define SMK_SIGV4_SIGN_BODY_HEADER 0x4u   /* add + sign x-amz-content-sha256 */
 #define SMK_SIGV4_OMIT_SESSION_TOKEN 0x8u /* add the token after signing */
 
@@ -64,7 +80,12 @@ struct smk_sigv4_params {
 };
 
 /* Headers the signer adds (x-amz-date, x-amz-security-token,
- * x-amz-content-sha256, authorization) with the values to send. */
+ * x-amz-content-sha256, authorization) with the values to send; the caller
+ * sends X-Amz-Security-Token with the credentials' token (also under
+ * SMK_SIGV4_OMIT_SESSION_TOKEN) and x-amz-content-sha256 only with
+ * SMK_SIGV4_SIGN_BODY_HEADER. `content_sha256` is always filled. The
+ * buffers are reused across calls (no allocation once warm); the canonical
+ * request may reach 1 MiB, the other texts 64 KiB. */
 struct smk_sigv4_result {
     char amz_date[17];             /* "20150830T123600Z" */
     char content_sha256[65];       /* hex SHA-256 of the body */
@@ -76,7 +97,10 @@ struct smk_sigv4_result {
 };
 
 /* Derived signing keys cached per (date, region, service), so repeated
- * signing costs one HMAC instead of five. Wiped on cleanup. */
+ * signing costs one HMAC instead of five. Holds one key; a different date,
+ * region, service or secret (compared via its SHA-256) replaces it, wiping
+ * the old one. Regions or services of 64 bytes or more bypass the cache.
+ * Wiped on cleanup. */
 struct smk_sigv4_key_cache {
     char date[9];
     char region[64];
@@ -91,9 +115,13 @@ SMK_API void smk_sigv4_result_cleanup(struct smk_sigv4_result *r);
 SMK_API void smk_sigv4_key_cache_init(struct smk_sigv4_key_cache *c);
 SMK_API void smk_sigv4_key_cache_cleanup(struct smk_sigv4_key_cache *c);
 
-/* Sign `req`. Fills every field of `out` (which must have been initialised).
- * `cache` may be NULL. Errors: SMK_E_INVALID_ARG (missing inputs, CR/LF/NUL
- * in a header value or token), SMK_E_NOMEM, SMK_E_CRYPTO. */
+/* Sign `req` at `params->time`. Fills every field of `out` (which must have
+ * been initialised); on error `out` is left empty. `cache` may be NULL.
+ * Errors: SMK_E_INVALID_ARG (missing inputs; an invalid header name; CR,
+ * NUL or a bare LF in a header value; a control character in the access
+ * key id, session token, region or service; a time outside years
+ * 0000-9999; a canonical request over its size limit), SMK_E_NOMEM,
+ * SMK_E_CRYPTO. Error messages never contain secrets or header values. */
 SMK_API enum smk_err smk_sigv4_sign(const struct smk_sigv4_request *req,
                                     const struct smk_sigv4_credentials *creds,
                                     const struct smk_sigv4_params *params,

@@ -1,0 +1,135 @@
+/*
+ * smk/client.h - a SageMaker client: configuration, request building and
+ * calls.
+ *
+ * A client copies its configuration and credentials at creation and owns its
+ * transport. `smk_client_call` runs the whole operation: validate, encode,
+ * sign, send (with retries), parse. The two halves are also available alone
+ * for hosts that bring their own event loop (OpenResty): build a signed
+ * request with `smk_client_build_request`, send it yourself, then turn the
+ * answer into a result with `smk_client_parse_response`.
+ *
+ * Thread-safety: a client must be used by one thread at a time. Different
+ * clients may be used concurrently after smk_global_init().
+ */
+#ifndef SMK_CLIENT_H
+#define SMK_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smk/buf.h"
+#include "smk/error.h"
+#include "smk/model.h"
+#include "smk/sigv4.h"
+#include "smk/transport.h"
+#include "smk/value.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Process-wide initialisation (libcurl's global init). Thread-safe and
+ * idempotent: call it once before creating clients; every call after the
+ * first is a no-op. */
+SMK_API enum smk_err smk_global_init(struct smk_error *err);
+
+struct smk_client_config {
+    /* Region, e.g. "us-east-1". NULL: AWS_REGION, then AWS_DEFAULT_REGION. */
+    const char *region;
+    /* Credentials. access_key_id NULL: AWS_ACCESS_KEY_ID /
+     * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. */
+    struct smk_sigv4_credentials credentials;
+    /* Endpoint URL override ("http://127.0.0.1:4566"); NULL: from the
+     * region's partition. Plain http only to a loopback host unless
+     * allow_http is set. */
+    const char *endpoint;
+    int allow_http;
+    int use_fips;
+    int use_dualstack;
+    long connect_timeout_ms; /* 0: 5000 */
+    long read_timeout_ms;    /* per attempt; 0: 60000 */
+    unsigned max_attempts;   /* first try included; 0: 3 */
+    size_t max_response_bytes; /* 0: 16 MiB */
+    const char *ca_bundle;   /* NULL: system trust store */
+    int validate;            /* -1: default (on); 0: off; 1: on */
+    /* Injectable: transport (ownership passes to the client; NULL: libcurl),
+     * clock (seconds since the epoch; NULL: time()), sleep, random in [0,1). */
+    struct smk_transport *transport;
+    double (*clock)(void *ud);
+    void (*sleep)(void *ud, double seconds);
+    double (*random)(void *ud);
+    void *hooks_ud;
+};
+
+struct smk_client;
+
+/* Create a client. Copies everything it keeps. Errors: SMK_E_CONFIG (no
+ * region, bad endpoint, http to a non-loopback host, CR/LF in a value),
+ * SMK_E_CREDENTIALS (none found), SMK_E_NOMEM. On failure `*out` is NULL and
+ * a transport passed in config is destroyed. */
+SMK_API enum smk_err smk_client_new(const struct smk_client_config *config,
+                                    struct smk_client **out, struct smk_error *err);
+/* NULL-safe. Wipes credentials and signing keys. */
+SMK_API void smk_client_free(struct smk_client *c);
+
+/* The resolved endpoint URL and region (owned by the client). */
+SMK_API const char *smk_client_endpoint(const struct smk_client *c);
+SMK_API const char *smk_client_region(const struct smk_client *c);
+
+/* A signed request, ready to send. Owned by the caller: init, reuse across
+ * builds, cleanup. Header names/values point into the request itself. */
+#define SMK_REQUEST_MAX_HEADERS 8
+struct smk_request {
+    const char *method; /* "POST" */
+    struct smk_buf url;
+    struct smk_buf body;
+    struct smk_header headers[SMK_REQUEST_MAX_HEADERS];
+    size_t n_headers;
+    char host[256];
+    char target[96];
+    struct smk_sigv4_result sig;
+};
+
+SMK_API void smk_request_init(struct smk_request *r);
+SMK_API void smk_request_cleanup(struct smk_request *r);
+
+/* Validate (unless the client was created with validation off), encode and
+ * sign `input` for `op` at `time` (epoch seconds). `input` may be normalised
+ * in place (see smk_validate). Validation failures are appended to `issues`
+ * (may be NULL) and return SMK_E_VALIDATION. */
+SMK_API enum smk_err smk_client_build_request(struct smk_client *c,
+                                              const struct smk_operation *op,
+                                              struct smk_value *input, int64_t time,
+                                              struct smk_arena *arena,
+                                              struct smk_issues *issues,
+                                              struct smk_request *out, struct smk_error *err);
+
+/* Turn an HTTP answer into a result: on 2xx, decode the body into `*output`
+ * (an empty MAP for an empty body) in `arena`; otherwise fill `err` with the
+ * service error (code, message, status, request id, retryable) and return
+ * SMK_E_SERVICE. A 2xx with a malformed body is SMK_E_JSON. */
+SMK_API enum smk_err smk_client_parse_response(struct smk_client *c,
+                                               const struct smk_http_response *resp,
+                                               struct smk_arena *arena,
+                                               struct smk_value *output,
+                                               struct smk_error *err);
+
+/* What happened during a call. */
+struct smk_call_info {
+    unsigned attempts;  /* requests sent */
+    int http_status;    /* of the last answer, 0 if none */
+    char request_id[128];
+};
+
+/* Run `op`: build, send with retries, parse. The result tree lives in
+ * `arena`. On error `err` says what happened (err->attempts too). */
+SMK_API enum smk_err smk_client_call(struct smk_client *c, const struct smk_operation *op,
+                                     struct smk_value *input, struct smk_arena *arena,
+                                     struct smk_value *output, struct smk_issues *issues,
+                                     struct smk_call_info *info, struct smk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,37 @@
+rockspec_format = "3.0"
+package = "lua-sagemaker"
+version = "scm-1"
+source = {
+  url = "git+file:///work/main",
+}
+description = {
+  summary = "Amazon SageMaker Autopilot client: C core with Lua bindings",
+  detailed = [[
+    create_auto_ml_job and its companions from Lua: deep local validation
+    against the service model, SigV4 signing, libcurl transport, AWS-shaped
+    error objects.
+  ]],
+  license = "Apache-2.0",
+}
+dependencies = {
+  "lua >= 5.1, < 5.5",
+}
+external_dependencies = {
+  CURL = { header = "curl/curl.h" },
+  OPENSSL = { header = "openssl/evp.h" },
+  PCRE2 = { header = "pcre2.h" },
+  JANSSON = { header = "jansson.h" },
+}
+build = {
+  type = "cmake",
+  variables = {
+    CMAKE_BUILD_TYPE = "Release",
+    SMK_BUILD_TESTS = "OFF",
+    CFLAGS = "$(CFLAGS)",
+    LUA_INCDIR = "$(LUA_INCDIR)",
+    LIBDIR = "$(LIBDIR)",
+    LUADIR = "$(LUADIR)",
+  },
+}
+test_dependencies = { "busted" }
+test = { type = "busted" }

@@ -1,0 +1,35 @@
+/* Binding-internal declarations (sagemaker.core). */
+#ifndef LSMK_H
+#define LSMK_H
+
+#include "lsmk_compat.h"
+#include "smk/client.h"
+#include "smk/model.h"
+#include "smk/value.h"
+
+#define LSMK_CLIENT_MT "sagemaker.core.client"
+#define LSMK_SCRATCH_MT "sagemaker.core.scratch"
+/* Registry key of the error metatable installed by lua/sagemaker/error.lua. */
+#define LSMK_ERROR_MT_KEY "sagemaker.error.mt"
+/* Deepest Lua table nesting converted; deeper (or cyclic) is INVALID. */
+#define LSMK_MAX_DEPTH 32
+
+/* Convert the Lua value at `idx` into `*out` (arena-allocated). Never raises
+ * for bad user data (those become SMK_VALUE_INVALID nodes for validation to
+ * report); returns SMK_E_NOMEM when the arena is exhausted. */
+enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out);
+
+/* Push `v` as a Lua value (tables for MAP/LIST, nil for NULL). */
+void lsmk_push_value(lua_State *L, const struct smk_value *v);
+
+/* Push an error object for `err` (and `issues`, may be NULL) with the
+ * shared error metatable. */
+void lsmk_push_error(lua_State *L, const struct smk_error *err, const struct smk_issues *issues);
+
+/* Find an operation by name, raising a Lua argument error if unknown. */
+const struct smk_operation *lsmk_check_operation(lua_State *L, int idx);
+
+int lsmk_open_client(lua_State *L);
+int lsmk_client_new(lua_State *L);
+
+#endif

@@ -1,0 +1,484 @@
+/*
+ * The client: configuration copied at creation, then operations run as
+ * validate -> encode -> sign -> send (with retries) -> parse. See
+ * smk/client.h for the contracts.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "client/retry.h"
+#include "smk/client.h"
+#include "smk/endpoint.h"
+#include "smk/json.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 5000L
+#define DEFAULT_READ_TIMEOUT_MS 60000L
+#define DEFAULT_MAX_ATTEMPTS 3u
+#define DEFAULT_MAX_RESPONSE (16u * 1024u * 1024u)
+#define MAX_REQUEST_BODY (8u * 1024u * 1024u)
+#define MAX_RESPONSE_DEPTH 64
+#define USER_AGENT "lua-sagemaker/0.1.0"
+
+struct smk_client {
+    char *region;
+    char *endpoint;
+    struct smk_url_parts url;
+    char *access_key_id;
+    char *secret_access_key; /* wiped on free */
+    char *session_token;     /* wiped on free; NULL when none */
+    long connect_timeout_ms;
+    long read_timeout_ms;
+    unsigned max_attempts;
+    int validate;
+    struct smk_transport *transport;
+    double (*clock)(void *ud);
+    void (*sleep)(void *ud, double seconds);
+    double (*random)(void *ud);
+    void *hooks_ud;
+    struct smk_sigv4_key_cache key_cache;
+    struct smk_retry_quota quota;
+    struct smk_http_response response; /* reused by smk_client_call */
+    struct smk_request request;        /* reused by smk_client_call */
+};
+
+/* ---- default hooks ------------------------------------------------------ */
+
+static double default_clock(void *ud)
+{
+    struct timespec ts;
+
+    (void)ud;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void default_sleep(void *ud, double seconds)
+{
+    struct timespec ts;
+
+    (void)ud;
+    if (!(seconds > 0))
+        return;
+    ts.tv_sec = (time_t)seconds;
+    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static double default_random(void *ud)
+{
+    uint32_t r;
+
+    (void)ud;
+    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+        return 0.5;
+    return (double)r / 4294967296.0;
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static const char *env_nonempty(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* NULL-safe strdup that reports failure through `ok`. */
+static char *dup_or_null(const char *s, int *ok)
+{
+    char *d;
+
+    if (s == NULL)
+        return NULL;
+    d = strdup(s);
+    if (d == NULL)
+        *ok = 0;
+    return d;
+}
+
+static int has_header_breaker(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s == '\r' || *s == '\n')
+            return 1;
+    return 0;
+}
+
+static void free_secret(char *s)
+{
+    if (s) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+void smk_client_free(struct smk_client *c)
+{
+    if (c == NULL)
+        return;
+    if (c->transport)
+        c->transport->destroy(c->transport);
+    free(c->region);
+    free(c->endpoint);
+    free(c->access_key_id);
+    free_secret(c->secret_access_key);
+    free_secret(c->session_token);
+    smk_sigv4_key_cache_cleanup(&c->key_cache);
+    smk_http_response_cleanup(&c->response);
+    smk_request_cleanup(&c->request);
+    OPENSSL_cleanse(c, sizeof(*c));
+    free(c);
+}
+
+static enum smk_err copy_credentials(struct smk_client *c, const struct smk_sigv4_credentials *in,
+                                     struct smk_error *err)
+{
+    const char *akid = in->access_key_id, *secret = in->secret_access_key;
+    const char *token = in->session_token;
+    int ok = 1;
+
+    if (akid == NULL) {
+        akid = env_nonempty("AWS_ACCESS_KEY_ID");
+        secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
+        token = env_nonempty("AWS_SESSION_TOKEN");
+        if (akid == NULL || secret == NULL)
+            return smk_error_set(err, SMK_E_CREDENTIALS, "CredentialsNotFound",
+                                 "no credentials: pass credentials = { access_key_id, "
+                                 "secret_access_key } or set AWS_ACCESS_KEY_ID and "
+                                 "AWS_SECRET_ACCESS_KEY (tried: explicit, environment)");
+    }
+    if (*akid == '\0' || secret == NULL || *secret == '\0')
+        return smk_error_set(err, SMK_E_CREDENTIALS, "InvalidCredentials",
+                             "credentials need a non-empty access_key_id and secret_access_key");
+    if (token && *token == '\0')
+        token = NULL;
+    if (has_header_breaker(akid) || has_header_breaker(secret) || has_header_breaker(token))
+        return smk_error_set(err, SMK_E_CREDENTIALS, "InvalidCredentials",
+                             "credentials must not contain CR or LF characters");
+    c->access_key_id = dup_or_null(akid, &ok);
+    c->secret_access_key = dup_or_null(secret, &ok);
+    c->session_token = dup_or_null(token, &ok);
+    return ok ? SMK_OK : smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+}
+
+static enum smk_err resolve_endpoint(struct smk_client *c, const struct smk_client_config *cfg,
+                                     struct smk_error *err)
+{
+    struct smk_buf url;
+    enum smk_err rc;
+
+    smk_buf_init(&url, 2048);
+    rc = smk_endpoint_resolve(c->region, cfg->use_fips, cfg->use_dualstack, cfg->endpoint, &url,
+                              err);
+    if (rc == SMK_OK)
+        rc = smk_url_parse(smk_buf_cstr(&url), &c->url, err);
+    if (rc == SMK_OK && !c->url.https && !c->url.loopback && !cfg->allow_http)
+        rc = smk_error_set(err, SMK_E_CONFIG, "InsecureEndpoint",
+                           "refusing plain http to non-loopback host %s: use https, or set "
+                           "allow_http = true", c->url.host);
+    if (rc == SMK_OK) {
+        c->endpoint = strdup(smk_buf_cstr(&url));
+        if (c->endpoint == NULL)
+            rc = smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+    }
+    smk_buf_cleanup(&url);
+    return rc;
+}
+
+enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_client **out,
+                            struct smk_error *err)
+{
+    struct smk_client *c;
+    const char *region;
+    enum smk_err rc;
+
+    *out = NULL;
+    rc = smk_global_init(err);
+    if (rc != SMK_OK)
+        goto fail_transport;
+    c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        rc = smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+        goto fail_transport;
+    }
+    c->transport = cfg->transport;
+    smk_sigv4_key_cache_init(&c->key_cache);
+    smk__retry_quota_init(&c->quota);
+    smk_http_response_init(&c->response,
+                           cfg->max_response_bytes ? cfg->max_response_bytes : DEFAULT_MAX_RESPONSE);
+    smk_request_init(&c->request);
+    c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
+                                                        : DEFAULT_CONNECT_TIMEOUT_MS;
+    c->read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_READ_TIMEOUT_MS;
+    c->max_attempts = cfg->max_attempts ? cfg->max_attempts : DEFAULT_MAX_ATTEMPTS;
+    c->validate = cfg->validate != 0;
+    c->clock = cfg->clock ? cfg->clock : default_clock;
+    c->sleep = cfg->sleep ? cfg->sleep : default_sleep;
+    c->random = cfg->random ? cfg->random : default_random;
+    c->hooks_ud = cfg->hooks_ud;
+
+    region = cfg->region;
+    if (region == NULL)
+        region = env_nonempty("AWS_REGION");
+    if (region == NULL)
+        region = env_nonempty("AWS_DEFAULT_REGION");
+    if (region) {
+        c->region = strdup(region);
+        if (c->region == NULL) {
+            rc = smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+            goto fail;
+        }
+    } else if (cfg->endpoint == NULL) {
+        rc = smk_error_set(err, SMK_E_CONFIG, "MissingRegion",
+                           "no region: pass region = \"us-east-1\" (for example) or set "
+                           "AWS_REGION or AWS_DEFAULT_REGION");
+        goto fail;
+    } else {
+        /* A custom endpoint needs no region to resolve, but SigV4 needs one. */
+        rc = smk_error_set(err, SMK_E_CONFIG, "MissingRegion",
+                           "no region to sign requests for: pass region or set AWS_REGION");
+        goto fail;
+    }
+    rc = resolve_endpoint(c, cfg, err);
+    if (rc != SMK_OK)
+        goto fail;
+    rc = copy_credentials(c, &cfg->credentials, err);
+    if (rc != SMK_OK)
+        goto fail;
+    if (c->transport == NULL) {
+        struct smk_curl_options copts = {cfg->ca_bundle, 0};
+        rc = smk_transport_curl_new(&copts, &c->transport, err);
+        if (rc != SMK_OK)
+            goto fail;
+    }
+    *out = c;
+    return SMK_OK;
+fail:
+    smk_client_free(c); /* destroys cfg->transport too: it was handed over */
+    return rc;
+fail_transport:
+    if (cfg->transport)
+        cfg->transport->destroy(cfg->transport);
+    return rc;
+}
+
+const char *smk_client_endpoint(const struct smk_client *c)
+{
+    return c->endpoint;
+}
+
+const char *smk_client_region(const struct smk_client *c)
+{
+    return c->region;
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+void smk_request_init(struct smk_request *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->method = "POST";
+    smk_buf_init(&r->url, 4096);
+    smk_buf_init(&r->body, MAX_REQUEST_BODY);
+    smk_sigv4_result_init(&r->sig);
+}
+
+void smk_request_cleanup(struct smk_request *r)
+{
+    smk_buf_cleanup(&r->url);
+    smk_buf_cleanup(&r->body);
+    smk_sigv4_result_cleanup(&r->sig);
+    r->n_headers = 0;
+}
+
+static void set_header(struct smk_header *h, const char *name, const char *value)
+{
+    h->name = name;
+    h->name_len = strlen(name);
+    h->value = value;
+    h->value_len = strlen(value);
+}
+
+/* Sign the already-encoded body in `r` at `time` and fill the header list. */
+static enum smk_err sign_request(struct smk_client *c, struct smk_request *r, int64_t time,
+                                 struct smk_error *err)
+{
+    const struct smk_service_info *svc = smk_service_info();
+    struct smk_sigv4_credentials creds = {c->access_key_id, c->secret_access_key,
+                                          c->session_token};
+    struct smk_sigv4_params params = {c->region, svc->signing_name, time, 0};
+    struct smk_sigv4_request sreq;
+    struct smk_header to_sign[3];
+    enum smk_err rc;
+    size_t n = 0;
+
+    set_header(&to_sign[0], "host", r->host);
+    set_header(&to_sign[1], "content-type", svc->content_type);
+    set_header(&to_sign[2], "x-amz-target", r->target);
+    sreq.method = r->method;
+    sreq.path = c->url.path;
+    sreq.query = NULL;
+    sreq.headers = to_sign;
+    sreq.n_headers = 3;
+    sreq.body = r->body.data ? r->body.data : "";
+    sreq.body_len = r->body.len;
+    rc = smk_sigv4_sign(&sreq, &creds, &params, &c->key_cache, &r->sig, err);
+    if (rc != SMK_OK)
+        return rc;
+    /* libcurl adds Host itself from the URL; everything signed is sent. */
+    set_header(&r->headers[n++], "Content-Type", svc->content_type);
+    set_header(&r->headers[n++], "X-Amz-Target", r->target);
+    set_header(&r->headers[n++], "X-Amz-Date", r->sig.amz_date);
+    if (c->session_token)
+        set_header(&r->headers[n++], "X-Amz-Security-Token", c->session_token);
+    set_header(&r->headers[n++], "Authorization", smk_buf_cstr(&r->sig.authorization));
+    set_header(&r->headers[n++], "User-Agent", USER_AGENT);
+    r->n_headers = n;
+    return SMK_OK;
+}
+
+/* Validate and encode `input` into r->body; prepare URL, host and target. */
+static enum smk_err encode_request(struct smk_client *c, const struct smk_operation *op,
+                                   struct smk_value *input, struct smk_arena *arena,
+                                   struct smk_issues *issues, struct smk_request *r,
+                                   struct smk_error *err)
+{
+    struct smk_issues local;
+    enum smk_err rc;
+
+    if (c->validate) {
+        if (issues == NULL) {
+            smk_issues_init(&local);
+            issues = &local;
+        }
+        rc = smk_validate(op, input, arena, issues, err);
+        if (rc != SMK_OK)
+            return rc;
+    }
+    smk_buf_reset(&r->body);
+    smk_buf_reset(&r->url);
+    if (input->kind == SMK_VALUE_LIST && input->u.list.n == 0)
+        rc = smk_buf_append_str(&r->body, "{}");
+    else
+        rc = smk_json_encode(input, &r->body, err);
+    if (rc != SMK_OK)
+        return rc == SMK_E_TOO_LARGE
+                   ? smk_error_set(err, rc, "RequestTooLarge", "request body exceeds %u bytes",
+                                   MAX_REQUEST_BODY)
+                   : rc;
+    if (smk_buf_append_str(&r->url, c->endpoint) != SMK_OK)
+        return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+    snprintf(r->host, sizeof(r->host), "%s", c->url.host);
+    snprintf(r->target, sizeof(r->target), "%s", op->target);
+    r->method = "POST";
+    return SMK_OK;
+}
+
+enum smk_err smk_client_build_request(struct smk_client *c, const struct smk_operation *op,
+                                      struct smk_value *input, int64_t time,
+                                      struct smk_arena *arena, struct smk_issues *issues,
+                                      struct smk_request *out, struct smk_error *err)
+{
+    enum smk_err rc = encode_request(c, op, input, arena, issues, out, err);
+
+    return rc == SMK_OK ? sign_request(c, out, time, err) : rc;
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+enum smk_err smk_client_parse_response(struct smk_client *c, const struct smk_http_response *resp,
+                                       struct smk_arena *arena, struct smk_value *output,
+                                       struct smk_error *err)
+{
+    enum smk_err rc;
+
+    (void)c;
+    if (resp->status >= 200 && resp->status < 300) {
+        if (resp->body.len == 0)
+            return smk_value_set_map(arena, output, 0);
+        rc = smk_json_decode(resp->body.data, resp->body.len, MAX_RESPONSE_DEPTH, arena, output,
+                             err);
+        if (rc == SMK_OK && output->kind != SMK_VALUE_MAP)
+            rc = smk_error_set(err, SMK_E_JSON, "InvalidResponse",
+                               "response body is JSON but not an object");
+        if (rc != SMK_OK && err) {
+            err->http_status = resp->status;
+            snprintf(err->request_id, sizeof(err->request_id), "%s", resp->request_id);
+        }
+        return rc;
+    }
+    smk_aws_json_parse_error(resp->status, resp->error_type[0] ? resp->error_type : NULL,
+                             resp->body.data, resp->body.len, err);
+    if (err) {
+        err->code = SMK_E_SERVICE;
+        err->http_status = resp->status;
+        snprintf(err->request_id, sizeof(err->request_id), "%s", resp->request_id);
+        err->retryable = smk__retry_classify(SMK_E_SERVICE, err) != SMK_RETRY_NO;
+    }
+    return SMK_E_SERVICE;
+}
+
+/* ---- calls ------------------------------------------------------------------- */
+
+enum smk_err smk_client_call(struct smk_client *c, const struct smk_operation *op,
+                             struct smk_value *input, struct smk_arena *arena,
+                             struct smk_value *output, struct smk_issues *issues,
+                             struct smk_call_info *info, struct smk_error *err)
+{
+    struct smk_request *r = &c->request;
+    struct smk_http_response *resp = &c->response;
+    struct smk_error local;
+    enum smk_err rc;
+    unsigned attempt;
+
+    if (err == NULL)
+        err = &local;
+    smk_error_clear(err);
+    memset(info, 0, sizeof(*info));
+    c->quota.last_cost = 0;
+    rc = encode_request(c, op, input, arena, issues, r, err);
+    if (rc != SMK_OK)
+        return rc;
+    for (attempt = 1;; attempt++) {
+        struct smk_http_request hreq;
+        enum smk_retry_class cls;
+
+        rc = sign_request(c, r, (int64_t)c->clock(c->hooks_ud), err);
+        if (rc != SMK_OK)
+            break;
+        hreq.method = r->method;
+        hreq.url = smk_buf_cstr(&r->url);
+        hreq.headers = r->headers;
+        hreq.n_headers = r->n_headers;
+        hreq.body = r->body.data;
+        hreq.body_len = r->body.len;
+        hreq.connect_timeout_ms = c->connect_timeout_ms;
+        hreq.timeout_ms = c->read_timeout_ms;
+        smk_error_clear(err);
+        info->attempts = attempt;
+        rc = c->transport->send(c->transport, &hreq, resp, err);
+        if (rc == SMK_OK) {
+            info->http_status = resp->status;
+            snprintf(info->request_id, sizeof(info->request_id), "%s", resp->request_id);
+            rc = smk_client_parse_response(c, resp, arena, output, err);
+            if (rc == SMK_OK) {
+                smk__retry_quota_success(&c->quota);
+                break;
+            }
+        }
+        cls = smk__retry_classify(rc, err);
+        if (cls == SMK_RETRY_NO || attempt >= c->max_attempts ||
+            !smk__retry_quota_acquire(&c->quota, cls))
+            break;
+        c->sleep(c->hooks_ud, smk__retry_backoff(attempt, c->random(c->hooks_ud)));
+    }
+    err->attempts = info->attempts;
+    return rc;
+}
