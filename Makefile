@@ -1,5 +1,7 @@
 # Thin wrapper over CMake. `make demo` and `make test` install what is
 # missing (Debian packages, as root), build, and run.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 BUILD ?= build
 LUA ?= lua5.4
 BUSTED ?= busted
@@ -14,9 +16,11 @@ deps:
 	@tools/install_deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMK_LUA=$(LUA) >/dev/null
-	@cmake --build $(BUILD) -j$(JOBS) 2>&1 | grep -v '^\[' || true
-	@test -f $(BUILD)/lua/sagemaker/core.so
+	@mkdir -p $(BUILD)
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMK_LUA=$(LUA) >$(BUILD)/configure.log 2>&1 \
+	  || { cat $(BUILD)/configure.log; exit 1; }
+	@cmake --build $(BUILD) -j$(JOBS) >$(BUILD)/build.log 2>&1 || { cat $(BUILD)/build.log; exit 1; }
+	@echo "built $(BUILD)/lua/sagemaker/core.so and libsmk ($(LUA))"
 
 test: build
 	@mkdir -p $(LOGDIR)
@@ -28,9 +32,9 @@ test: build
 	echo; tools/test_summary.sh $(LOGDIR)/c.log $(LOGDIR)/emulator.log $(LOGDIR)/lua.log || rc=1; \
 	exit $$rc
 
-# Each C test program prints its own "name: N passed, M failed" line.
+# ctest runs each C test program; each prints "name: N passed, M failed".
 test-c:
-	@set -e; for t in $(BUILD)/test_*; do [ -x "$$t" ] && "$$t"; done
+	@ctest --test-dir $(BUILD) --output-on-failure -V 2>&1 | sed -n 's/^[0-9]*: //p; /tests passed/p; /tests failed/p'
 
 # The emulator's own self-test, driven by botocore's client.
 test-emulator:
@@ -40,15 +44,17 @@ test-lua:
 	@$(LUA) $$(command -v $(BUSTED)) -o TAP
 
 lint:
-	@luacheck -q lua spec examples tools bench && echo "luacheck: clean"
+	@luacheck -q --no-color lua spec examples tools bench && echo "luacheck: clean"
 
 demo: build
 	@tools/demo.sh $(LUA)
 
 # C tests and specs under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-sanitize: deps
-	@cmake -S . -B build-asan -DSMK_SANITIZE=ON -DSMK_LUA=$(LUA) >/dev/null
-	@cmake --build build-asan -j$(JOBS) 2>&1 | grep -v '^\[' || true
+	@mkdir -p build-asan
+	@cmake -S . -B build-asan -DSMK_SANITIZE=ON -DSMK_LUA=$(LUA) >build-asan/configure.log 2>&1 \
+	  || { cat build-asan/configure.log; exit 1; }
+	@cmake --build build-asan -j$(JOBS) >build-asan/build.log 2>&1 || { cat build-asan/build.log; exit 1; }
 	@set -e; for t in build-asan/test_*; do ASAN_OPTIONS=detect_leaks=1 "$$t"; done
 	@ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp \
 	  LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
@@ -56,7 +62,7 @@ test-sanitize: deps
 
 # The spec suite under valgrind: no definite or indirect leaks, no errors.
 valgrind: build
-	@valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	@valgrind --quiet --suppressions=tools/valgrind.supp --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  --show-leak-kinds=definite,indirect --error-exitcode=99 \
 	  $(LUA) $$(command -v $(BUSTED)) -o TAP
 

@@ -16,11 +16,14 @@ description = {
 dependencies = {
   "lua >= 5.1, < 5.5",
 }
+-- Checked by library name: Debian installs curl.h in a multiarch include
+-- directory that LuaRocks does not search; CMake finds every path through
+-- pkg-config.
 external_dependencies = {
-  CURL = { header = "curl/curl.h" },
-  OPENSSL = { header = "openssl/evp.h" },
-  PCRE2 = { header = "pcre2.h" },
-  JANSSON = { header = "jansson.h" },
+  CURL = { library = "curl" },
+  OPENSSL = { library = "crypto" },
+  PCRE2 = { library = "pcre2-8" },
+  JANSSON = { library = "jansson" },
 }
 build = {
   type = "cmake",

@@ -51,7 +51,8 @@ describe("sagemaker.client options", function()
     local c = sagemaker.client { region = "us-east-1", endpoint = "http://example.com", allow_http = true,
       credentials = fixtures.credentials }
     assert.are.equal("http://example.com", c:endpoint())
-    local l = sagemaker.client { region = "us-east-1", endpoint = "http://127.0.0.1:9", credentials = fixtures.credentials }
+    local l = sagemaker.client { region = "us-east-1", endpoint = "http://127.0.0.1:9",
+      credentials = fixtures.credentials }
     assert.are.equal("http://127.0.0.1:9", l:endpoint())
   end)
 

@@ -22,9 +22,10 @@ describe("sagemaker.validate", function()
     local ok, err = sagemaker.validate("create_auto_ml_job", job)
     assert.is_nil(ok)
     assert.are.equal("validation", err.kind)
-    assert.are.same({ "AutoMLJobName", "InputDataConfig[2].TargetAttributeName", "OutputDataConfig",
-      "Tags[1].Value" }, paths(err))
+    assert.are.same({ "AutoMLJobName", "InputDataConfig[2]", "InputDataConfig[2].TargetAttributeName",
+      "OutputDataConfig", "Tags[1].Value" }, paths(err))
     assert.matches("32", err.errors[1].message)
+    assert.matches("training", err.errors[2].message) -- ChannelType defaults to training: two of them
   end)
 
   it("suggests the right member for a misspelt one", function()
