@@ -77,6 +77,13 @@ SMK_API void smk_issues_init(struct smk_issues *issues);
  * 8601 string for a timestamp member becomes epoch seconds. Violations are
  * appended to `issues` (strings allocated in `arena`) and sorted by path.
  *
+ * A member whose value is SMK_VALUE_NULL counts as unset; an empty LIST (an
+ * empty Lua table) is accepted as an empty structure or map. Strings are
+ * checked as UTF-8 without NUL, lengths count code points, patterns must
+ * match the whole string. Past SMK_MAX_ISSUES violations the rest are only
+ * counted in issues->dropped. Paths sort with list indices compared as
+ * numbers ([2] before [10]).
+ *
  * Returns SMK_OK when there is none; SMK_E_VALIDATION when there is at least
  * one (err->type "ValidationError", err->message naming the first violation
  * and the count); SMK_E_NOMEM.
