@@ -8,7 +8,7 @@ BUSTED ?= busted
 JOBS ?= 2
 LOGDIR := $(BUILD)/logs
 
-.PHONY: all deps build test test-c test-emulator test-lua lint demo test-sanitize valgrind clean
+.PHONY: all deps build test test-c test-emulator test-lua lint demo docs test-sanitize valgrind clean
 
 all: build
 
@@ -44,10 +44,14 @@ test-lua:
 	@$(LUA) $$(command -v $(BUSTED)) -o TAP
 
 lint:
-	@luacheck -q --no-color lua spec examples tools bench && echo "luacheck: clean"
+	@luacheck -q --no-color $(wildcard lua spec examples tools bench bin/sagemaker-automl) && echo "luacheck: clean"
 
 demo: build
 	@tools/demo.sh $(LUA)
+
+# HTML reference of the Lua API (LDoc, config.ld) in docs/html.
+docs: deps
+	@ldoc -q . && echo "docs: docs/html/index.html"
 
 # C tests and specs under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-sanitize: deps
@@ -68,3 +72,4 @@ valgrind: build
 
 clean:
 	rm -rf $(BUILD) build-asan
+

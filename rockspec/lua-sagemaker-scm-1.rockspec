@@ -24,6 +24,7 @@ external_dependencies = {
   OPENSSL = { library = "crypto" },
   PCRE2 = { library = "pcre2-8" },
   JANSSON = { library = "jansson" },
+  EXPAT = { library = "expat" },
 }
 build = {
   type = "cmake",
@@ -34,6 +35,11 @@ build = {
     LUA_INCDIR = "$(LUA_INCDIR)",
     LIBDIR = "$(LIBDIR)",
     LUADIR = "$(LUADIR)",
+  },
+  -- The command-line tool (lua/sagemaker/cli.lua); LuaRocks wraps it so that it
+  -- finds this tree's modules. Works with any build type, cmake included.
+  install = {
+    bin = { ["sagemaker-automl"] = "bin/sagemaker-automl" },
   },
 }
 test_dependencies = { "busted" }

@@ -3,8 +3,8 @@
 # Usage: tools/install_deps.sh [extra packages...]   (root, Debian 12)
 set -eu
 PACKAGES="gcc make cmake pkg-config python3 python3-botocore python3-regex
-lua5.4 liblua5.4-dev lua-cjson lua-busted lua-check luarocks
-libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev valgrind $*"
+lua5.4 liblua5.4-dev lua-cjson lua-busted lua-check luarocks lua-ldoc lua-discount
+libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev libexpat1-dev valgrind $*"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

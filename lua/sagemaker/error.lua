@@ -2,7 +2,7 @@
 -- Every error the library raises for a data, network, service or
 -- configuration problem is a table with this module's metatable:
 --
---   kind        "validation" | "service" | "network" | "timeout" | "credentials" | "config" | "internal"
+--   kind        "validation" | "service" | "network" | "timeout" | "credentials" | "config" | "waiter" | "internal"
 --   code        AWS error code for service errors ("ResourceInUse", "ThrottlingException", ...),
 --               else a stable name ("ValidationError", "NetworkError", "MissingRegion", ...)
 --   message     one human-readable sentence

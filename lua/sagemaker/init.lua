@@ -114,5 +114,10 @@ for snake, name in pairs(OPERATIONS) do
   end
 end
 
+-- Workflow helpers: client:each_auto_ml_job / client:each_candidate (sagemaker.paginate)
+-- and client:wait_for_auto_ml_job (sagemaker.waiter).
+require("sagemaker.paginate").install(Client)
+require("sagemaker.waiter").install(Client)
+
 M.Client = Client
 return M
