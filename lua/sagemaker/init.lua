@@ -106,6 +106,35 @@ function Client.__tostring(self)
   return ("sagemaker.client (%s, %s)"):format(self._core:region(), self._core:endpoint())
 end
 
+--- Create an Autopilot job (CreateAutoMLJob).
+-- @function Client:create_auto_ml_job
+-- @tparam table params the request, with the AWS member names
+-- @treturn table `{ AutoMLJobArn =, ResponseMetadata = { RequestId =, HTTPStatusCode =, RetryAttempts = } }`
+-- @raise a validation error, or a service error such as `ResourceInUse` or `ResourceLimitExceeded`
+
+--- Describe an Autopilot job (DescribeAutoMLJob); timestamps are epoch seconds.
+-- @function Client:describe_auto_ml_job
+-- @tparam table params `{ AutoMLJobName = "..." }`
+-- @treturn table the job description
+-- @raise `ResourceNotFound` for an unknown job
+
+--- Stop an Autopilot job (StopAutoMLJob).
+-- @function Client:stop_auto_ml_job
+-- @tparam table params `{ AutoMLJobName = "..." }`
+-- @treturn table `{ ResponseMetadata = }`
+-- @raise `ResourceNotFound` for an unknown job
+
+--- One page of Autopilot jobs (ListAutoMLJobs); see `each_auto_ml_job` to iterate.
+-- @function Client:list_auto_ml_jobs
+-- @tparam[opt] table params filters, `MaxResults`, `NextToken`; timestamps as numbers or ISO 8601 strings
+-- @treturn table `{ AutoMLJobSummaries =, NextToken = }`
+
+--- One page of a job's candidates (ListCandidatesForAutoMLJob); see `each_candidate`.
+-- @function Client:list_candidates_for_auto_ml_job
+-- @tparam table params `{ AutoMLJobName = "...", ... }`
+-- @treturn table `{ Candidates =, NextToken = }`
+-- @raise `ResourceNotFound` for an unknown job
+
 -- One method per operation of the model: client:create_auto_ml_job(params), ...
 for snake, name in pairs(OPERATIONS) do
   Client[snake] = function(self, params)
