@@ -103,6 +103,10 @@ def prose_rule_errors(req):
                 "inputDataConfig", [k for k in kinds],
                 "Member must contain at most one channel with ChannelType %s "
                 "(ChannelType defaults to training)" % kind))
+    if "validation" in kinds and "training" not in kinds:
+        errs.append(constraint_message(
+            "inputDataConfig", [k for k in kinds],
+            "A validation channel requires a training channel (ChannelType defaults to training)"))
     if len(channels) == 2 and sorted(kinds) == ["training", "validation"]:
         a, b = channels
         ct_a = a.get("ContentType") or DEFAULT_CONTENT_TYPE

@@ -321,9 +321,18 @@ class Validator:
         if not is_int(value):
             self._type_error(path, value, "an integer (JSON number without fraction or exponent)", errors)
             return
+        # Smithy integers are 32-bit: the service cannot read a larger number.
+        if not -2 ** 31 <= value < 2 ** 31:
+            errors.append(constraint_message(
+                path, value, "Member must be a 32-bit integer (between -2147483648 and 2147483647)"))
+            return
         self._check_range(shape, value, path, errors)
 
-    _check_long = _check_integer
+    def _check_long(self, name, shape, value, path, errors):
+        if not is_int(value):
+            self._type_error(path, value, "an integer (JSON number without fraction or exponent)", errors)
+            return
+        self._check_range(shape, value, path, errors)
 
     def _check_float(self, name, shape, value, path, errors):
         if not is_number(value):

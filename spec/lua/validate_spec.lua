@@ -71,4 +71,51 @@ describe("sagemaker.validate", function()
     local _, err = sagemaker.validate("create_auto_ml_job", job)
     assert.matches("^sagemaker: validation error ValidationError: 1 problem%(s%): RoleArn: ", tostring(err))
   end)
+
+  describe("Lua values at the edges", function()
+    it("reads tables raw: __index is not consulted", function()
+      local job = fixtures.job()
+      job.OutputDataConfig = setmetatable({}, { __index = { S3OutputPath = "s3://bucket/output/" } })
+      local _, err = sagemaker.validate("create_auto_ml_job", job)
+      assert.are.same({ "OutputDataConfig.S3OutputPath" }, paths(err))
+    end)
+
+    it("reads raw fields of tables that have metatables", function()
+      local job = fixtures.job()
+      job.OutputDataConfig = setmetatable({ S3OutputPath = "s3://bucket/output/" },
+        { __index = function() error("must not be called") end })
+      assert.is_true(sagemaker.validate("create_auto_ml_job", job))
+    end)
+
+    it("rejects very deep nesting without overflowing the C stack", function()
+      local job = fixtures.job()
+      local deep = {}
+      local t = deep
+      for _ = 1, 100000 do t.Next = {} t = t.Next end
+      job.AutoMLJobConfig = deep
+      local ok, err = sagemaker.validate("create_auto_ml_job", job)
+      assert.is_nil(ok)
+      assert.are.equal("validation", err.kind)
+    end)
+
+    it("accepts an empty table for an empty list", function()
+      local job = fixtures.job()
+      job.Tags = {}
+      assert.is_true(sagemaker.validate("create_auto_ml_job", job))
+    end)
+
+    it("rejects integers outside the member's 32-bit range", function()
+      local job = fixtures.job()
+      job.AutoMLJobConfig = { CompletionCriteria = { MaxAutoMLJobRuntimeInSeconds = 2 ^ 53 } }
+      local _, err = sagemaker.validate("create_auto_ml_job", job)
+      assert.are.same({ "AutoMLJobConfig.CompletionCriteria.MaxAutoMLJobRuntimeInSeconds" }, paths(err))
+    end)
+
+    it("shortens long values in messages", function()
+      local job = fixtures.job()
+      job.RoleArn = string.rep("x", 5000)
+      local _, err = sagemaker.validate("create_auto_ml_job", job)
+      assert.is_true(#err.errors[1].message < 300)
+    end)
+  end)
 end)
