@@ -8,7 +8,7 @@ BUSTED ?= busted
 JOBS ?= 2
 LOGDIR := $(BUILD)/logs
 
-.PHONY: all deps build test test-c test-emulator test-lua lint demo docs test-sanitize valgrind clean
+.PHONY: all deps build test test-c test-emulator test-lua lint demo docs test-sanitize valgrind clean bench bench-smoke
 
 all: build
 
@@ -29,6 +29,7 @@ test: build
 	$(MAKE) --no-print-directory test-emulator 2>&1 | tee $(LOGDIR)/emulator.log || rc=1; \
 	$(MAKE) --no-print-directory test-lua 2>&1 | tee $(LOGDIR)/lua.log || rc=1; \
 	$(MAKE) --no-print-directory lint     2>&1 | tee $(LOGDIR)/lint.log || rc=1; \
+	$(MAKE) --no-print-directory bench-smoke 2>&1 | tee $(LOGDIR)/bench.log || rc=1; \
 	echo; tools/test_summary.sh $(LOGDIR)/c.log $(LOGDIR)/emulator.log $(LOGDIR)/lua.log || rc=1; \
 	exit $$rc
 
@@ -73,3 +74,11 @@ valgrind: build
 clean:
 	rm -rf $(BUILD) build-asan
 
+# Benchmarks (bench/): prints one table (README, "Performance"). Installs the
+# peers it measures when missing. Timing never fails anything.
+bench: build
+	@LUA=$(LUA) BUILD=$(BUILD) bench/bench.sh
+
+# Every benchmark for one short iteration: checks that the bench builds and runs.
+bench-smoke: build
+	@LUA=$(LUA) BUILD=$(BUILD) bench/bench.sh --smoke
