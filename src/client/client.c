@@ -36,6 +36,7 @@ struct smk_client {
     long connect_timeout_ms;
     long read_timeout_ms;
     unsigned max_attempts;
+    enum smk_retry_mode retry_mode;
     int validate;
     struct smk_transport *transport;
     double (*clock)(void *ud);
@@ -420,7 +421,7 @@ enum smk_err smk_client_parse_response(struct smk_client *c, const struct smk_ht
         err->code = SMK_E_SERVICE;
         err->http_status = resp->status;
         snprintf(err->request_id, sizeof(err->request_id), "%s", resp->request_id);
-        err->retryable = smk__retry_classify(SMK_E_SERVICE, err) != SMK_RETRY_NO;
+        err->retryable = smk__retry_classify(c->retry_mode, SMK_E_SERVICE, err) != SMK_RETRY_NO;
     }
     return SMK_E_SERVICE;
 }
@@ -473,11 +474,12 @@ enum smk_err smk_client_call(struct smk_client *c, const struct smk_operation *o
                 break;
             }
         }
-        cls = smk__retry_classify(rc, err);
+        cls = smk__retry_classify(c->retry_mode, rc, err);
         if (cls == SMK_RETRY_NO || attempt >= c->max_attempts ||
-            !smk__retry_quota_acquire(&c->quota, cls))
+            !smk__retry_quota_acquire(&c->quota, c->retry_mode, cls))
             break;
-        c->sleep(c->hooks_ud, smk__retry_backoff(attempt, c->random(c->hooks_ud)));
+        c->sleep(c->hooks_ud, smk__retry_backoff(c->retry_mode, cls, attempt, c->random(c->hooks_ud),
+                                                 resp->retry_after));
     }
     err->attempts = info->attempts;
     return rc;
