@@ -15,6 +15,7 @@ and (for \\p{..} patterns) python3-regex.
 """
 
 import argparse
+import ssl
 import http.client
 import json
 import os
@@ -562,12 +563,18 @@ def serve(argv):
     p.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     p.add_argument("--max-lifetime", type=float, default=0, help="exit after this many seconds (0: never)")
     p.add_argument("--verbose", action="store_true", help="log each HTTP request to stderr")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (needs --tls-key)")
+    p.add_argument("--tls-key", help="PEM private key for --tls-cert")
     opts = p.parse_args(argv)
 
     emulator = Emulator(opts)
     server = EmulatorServer(("127.0.0.1", opts.port), Handler, emulator)
     emulator.server = server
     port = server.server_address[1]
+    if opts.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(opts.tls_cert, opts.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
 
     def _stop(signum, frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -601,6 +608,7 @@ def admin_cli(argv):
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--https", action="store_true", help="the emulator serves HTTPS (certificate not checked)")
     p.add_argument("action")
     p.add_argument("args", nargs="?", default="{}", help="JSON object of arguments")
     opts = p.parse_args(argv)
@@ -610,7 +618,11 @@ def admin_cli(argv):
         sys.stderr.write("admin: arguments are not JSON: %s\n" % exc)
         return 2
     try:
-        conn = http.client.HTTPConnection(opts.host, opts.port, timeout=opts.timeout)
+        if opts.https:
+            conn = http.client.HTTPSConnection(opts.host, opts.port, timeout=opts.timeout,
+                                               context=ssl._create_unverified_context())
+        else:
+            conn = http.client.HTTPConnection(opts.host, opts.port, timeout=opts.timeout)
         conn.request("POST", "/_emulator/" + opts.action, body=opts.args.encode("utf-8"),
                      headers={"Content-Type": "application/json"})
         resp = conn.getresponse()

@@ -133,6 +133,12 @@ function M.start(opts)
     "--region", self.region, "--access-key", self.access_key, "--secret-key", self.secret_key,
   }
   if opts.job_limit then args[#args + 1] = "--job-limit"; args[#args + 1] = tostring(opts.job_limit) end
+  if opts.tls_cert then
+    -- HTTPS with the given certificate and key (PEM files)
+    args[#args + 1] = "--tls-cert"; args[#args + 1] = opts.tls_cert
+    args[#args + 1] = "--tls-key"; args[#args + 1] = opts.tls_key
+    self.https = true
+  end
   if opts.job_duration then args[#args + 1] = "--job-duration"; args[#args + 1] = tostring(opts.job_duration) end
   if opts.model then args[#args + 1] = "--model"; args[#args + 1] = opts.model end
   for _, a in ipairs(opts.args or {}) do args[#args + 1] = a end
@@ -171,7 +177,7 @@ function M.start(opts)
       tostring(timeout), python, script, log), 2)
   end
   self.port = port
-  self.endpoint = "http://127.0.0.1:" .. port
+  self.endpoint = (self.https and "https" or "http") .. "://127.0.0.1:" .. port
 
   -- Stop on garbage collection (also at lua_close when the process exits normally).
   local newproxy = rawget(_G, "newproxy")
@@ -191,8 +197,9 @@ function Emulator:admin(action, args)
   local json = cjson()
   local body = "{}"
   if args ~= nil and next(args) ~= nil then body = json.encode(args) end
-  local cmd = string.format("%s%s %s admin --port %d %s %s 2>&1; echo \"__EXIT:$?\"",
-    CHILD_ENV, shell_quote(self.python), shell_quote(self.script), self.port, shell_quote(action), shell_quote(body))
+  local cmd = string.format("%s%s %s admin%s --port %d %s %s 2>&1; echo \"__EXIT:$?\"",
+    CHILD_ENV, shell_quote(self.python), shell_quote(self.script), self.https and " --https" or "", self.port,
+    shell_quote(action), shell_quote(body))
   local pipe = assert(io.popen(cmd, "r"))
   local out = pipe:read("*a")
   pipe:close()
