@@ -40,7 +40,7 @@ path = path:gsub("^file://", "")
 
 local f, ferr = io.open(path, "rb")
 if not f then usage("cannot open job file: " .. ferr) end
-local text = f:read("a")
+local text = f:read("*a")
 f:close()
 local ok, job = pcall(cjson.decode, text)
 if not ok or type(job) ~= "table" then usage("job file is not a JSON object: " .. tostring(job)) end

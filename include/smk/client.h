@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "smk/buf.h"
+#include "smk/credentials.h"
 #include "smk/error.h"
 #include "smk/model.h"
 #include "smk/sigv4.h"
@@ -35,26 +36,43 @@ extern "C" {
 SMK_API enum smk_err smk_global_init(struct smk_error *err);
 
 struct smk_client_config {
-    /* Region, e.g. "us-east-1". NULL: AWS_REGION, then AWS_DEFAULT_REGION. */
+    /* Region, e.g. "us-east-1". NULL: AWS_REGION, AWS_DEFAULT_REGION, the
+     * profile's `region`. */
     const char *region;
-    /* Credentials. access_key_id NULL: AWS_ACCESS_KEY_ID /
-     * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. */
+    /* Profile of the shared files (smk/config.h). NULL: AWS_PROFILE,
+     * AWS_DEFAULT_PROFILE, "default". Files: NULL: AWS_CONFIG_FILE /
+     * AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials. */
+    const char *profile;
+    const char *config_file;
+    const char *credentials_file;
+    /* Static credentials. access_key_id NULL: `credentials_provider`, else
+     * the default chain (smk/credentials.h). */
     struct smk_sigv4_credentials credentials;
-    /* Endpoint URL override ("http://127.0.0.1:4566"); NULL: from the
-     * region's partition. Plain http only to a loopback host unless
-     * allow_http is set. */
+    /* A credentials provider; ownership passes to the client (also when
+     * smk_client_new fails). Consulted before every attempt is signed. */
+    struct smk_credentials_provider *credentials_provider;
+    /* Endpoint URL override ("http://127.0.0.1:4566"). NULL: unless
+     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_ENDPOINT_URL_SAGEMAKER,
+     * AWS_ENDPOINT_URL, the profile's services section (sagemaker =
+     * endpoint_url = ...), the profile's endpoint_url; else the endpoint
+     * rules for the region's partition. Plain http only to a loopback host
+     * unless allow_http is set. */
     const char *endpoint;
     int allow_http;
+    /* 1: on; -1: off; 0: AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT,
+     * else the profile's use_fips_endpoint / use_dualstack_endpoint, else off. */
     int use_fips;
     int use_dualstack;
     long connect_timeout_ms; /* 0: 5000 */
     long read_timeout_ms;    /* per attempt; 0: 60000 */
     unsigned max_attempts;   /* first try included; 0: 3 */
     size_t max_response_bytes; /* 0: 16 MiB */
-    const char *ca_bundle;   /* NULL: system trust store */
+    const char *ca_bundle;   /* NULL: AWS_CA_BUNDLE, the profile's ca_bundle, else
+                                the system trust store */
     int validate;            /* -1: default (on); 0: off; 1: on */
     /* Injectable: transport (ownership passes to the client; NULL: libcurl),
-     * clock (seconds since the epoch; NULL: time()), sleep, random in [0,1). */
+     * clock (seconds since the epoch; NULL: time()), sleep, random in [0,1).
+     * The clock and sleep also serve the credential providers. */
     struct smk_transport *transport;
     double (*clock)(void *ud);
     void (*sleep)(void *ud, double seconds);
@@ -64,10 +82,14 @@ struct smk_client_config {
 
 struct smk_client;
 
-/* Create a client. Copies everything it keeps. Errors: SMK_E_CONFIG (no
- * region, bad endpoint, http to a non-loopback host, CR/LF in a value),
- * SMK_E_CREDENTIALS (none found), SMK_E_NOMEM. On failure `*out` is NULL and
- * a transport passed in config is destroyed. */
+/* Create a client. Copies everything it keeps; reads the environment and
+ * the shared files once, here. Credentials from the network (STS, container,
+ * instance metadata) or a credential_process are fetched at the first
+ * request, not here. Errors: SMK_E_CONFIG (no region, bad endpoint, http to
+ * a non-loopback host, CR/LF in a value, a malformed or missing profile),
+ * SMK_E_CREDENTIALS (no source configured, bad static keys), SMK_E_NOMEM. On
+ * failure `*out` is NULL and a transport or credentials provider passed in
+ * config is destroyed. */
 SMK_API enum smk_err smk_client_new(const struct smk_client_config *config,
                                     struct smk_client **out, struct smk_error *err);
 /* NULL-safe. Wipes credentials and signing keys. */
@@ -76,6 +98,22 @@ SMK_API void smk_client_free(struct smk_client *c);
 /* The resolved endpoint URL and region (owned by the client). */
 SMK_API const char *smk_client_endpoint(const struct smk_client *c);
 SMK_API const char *smk_client_region(const struct smk_client *c);
+
+/* Where each setting came from (strings owned by the client; never
+ * secrets). */
+struct smk_client_sources {
+    const char *profile;          /* the profile's name */
+    const char *profile_source;   /* "option", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "default" */
+    const char *region_source;    /* "option", "AWS_REGION", "AWS_DEFAULT_REGION", "profile" */
+    const char *endpoint_source;  /* "option", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL",
+                                     "profile services section", "profile endpoint_url",
+                                     "endpoint rules" */
+    const char *credentials;      /* smk_credentials_source() of the provider */
+    const char *ca_bundle;        /* path, or NULL: the system trust store */
+    const char *ca_bundle_source; /* "option", "AWS_CA_BUNDLE", "profile", "system" */
+    int use_fips, use_dualstack;
+};
+SMK_API void smk_client_sources(const struct smk_client *c, struct smk_client_sources *out);
 
 /* A signed request, ready to send. Owned by the caller: init, reuse across
  * builds, cleanup. Header names/values point into the request itself. */
@@ -89,6 +127,7 @@ struct smk_request {
     char host[256];
     char target[96];
     struct smk_sigv4_result sig;
+    struct smk_buf session_token; /* copy of the token signed with (wiped) */
 };
 
 SMK_API void smk_request_init(struct smk_request *r);

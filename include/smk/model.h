@@ -73,9 +73,11 @@ SMK_API void smk_issues_init(struct smk_issues *issues);
  * Validate `input` against `op`'s input shape.
  *
  * `input` is normalised in place where the model allows a lossless change:
- * an integral float for an integer member becomes SMK_VALUE_INT, and an ISO
- * 8601 string for a timestamp member becomes epoch seconds. Violations are
- * appended to `issues` (strings allocated in `arena`) and sorted by path.
+ * an integral float for an integer member becomes SMK_VALUE_INT, an ISO
+ * 8601 string for a timestamp member becomes epoch seconds, and an empty LIST
+ * for a structure or map member becomes an empty MAP (encoded as {}).
+ * Violations are appended to `issues` (strings allocated in `arena`) and
+ * sorted by path.
  *
  * A member whose value is SMK_VALUE_NULL counts as unset; an empty LIST (an
  * empty Lua table) is accepted as an empty structure or map. Strings are

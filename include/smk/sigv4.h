@@ -96,18 +96,44 @@ struct smk_sigv4_result {
     struct smk_buf signed_headers; /* "host;x-amz-date" */
 };
 
-/* Derived signing keys cached per (date, region, service), so repeated
- * signing costs one HMAC instead of five. Holds one key; a different date,
- * region, service or secret (compared via its SHA-256) replaces it, wiping
- * the old one. Regions or services of 64 bytes or more bypass the cache.
- * Wiped on cleanup. */
+/* Longest secret access key the cache remembers (longer ones are signed
+ * correctly, deriving the key every time). AWS secrets are 40 bytes. */
+#define SMK_SIGV4_CACHE_SECRET_MAX 128
+
+/* State kept between signatures: the derived signing key for one (date,
+ * region, service, secret), so repeated signing costs one HMAC instead of
+ * five, and the OpenSSL algorithms and contexts, fetched and created once
+ * instead of on every call.
+ *
+ * Holds one key; a different date, region, service or secret replaces it,
+ * wiping the old one. The secret is detected by comparing it, in constant
+ * time, with a copy of the one the key was derived from (kept here, wiped
+ * with the key): a key is never used for another secret, whatever pointer
+ * or buffer the secret arrives in. Regions or services of 64 bytes or more
+ * and secrets over SMK_SIGV4_CACHE_SECRET_MAX bytes bypass the key cache.
+ *
+ * Initialise with smk_sigv4_key_cache_init (no allocation); the OpenSSL
+ * objects are created by the first signature and freed, with everything
+ * wiped, by smk_sigv4_key_cache_cleanup, after which the cache may be used
+ * again. Owns memory once used: never copy the struct (copies would share
+ * and double-free the contexts). One thread at a time. */
 struct smk_sigv4_key_cache {
     char date[9];
     char region[64];
     char service[64];
     unsigned char key[32];
-    unsigned char secret_digest[32]; /* SHA-256 of the secret, to detect change */
     int valid;
+    size_t secret_len;
+    unsigned char secret[SMK_SIGV4_CACHE_SECRET_MAX]; /* the key's secret */
+    /* OpenSSL objects (opaque here to keep OpenSSL out of this header):
+     * EVP_MD * SHA-256, EVP_MD_CTX * reused by every hash, EVP_MAC_CTX *
+     * HMAC-SHA256 re-keyed for each derivation step, and EVP_MAC_CTX *
+     * HMAC-SHA256 holding `key`, which signs without re-keying. NULL until
+     * the first signature. */
+    void *sha256;
+    void *md_ctx;
+    void *hmac;
+    void *hmac_signing;
 };
 
 SMK_API void smk_sigv4_result_init(struct smk_sigv4_result *r);

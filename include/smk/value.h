@@ -9,7 +9,11 @@
  * Every node, string and array of a tree lives in one `struct smk_arena`;
  * freeing (or resetting) the arena frees the whole tree at once. Strings are
  * stored with an explicit length and may contain NUL bytes; the arena copies
- * always add a NUL terminator after the last byte.
+ * always add a NUL terminator after the last byte. A producer may instead
+ * BORROW string bytes it keeps alive itself (smk_value_set_string_ref; the
+ * Lua binding borrows Lua strings): such a tree is only valid while the
+ * borrowed bytes are. Consumers (validation, JSON encoding) only read
+ * strings, never write or free them.
  *
  * SMK_VALUE_INVALID marks a value the producer could not represent (a Lua
  * function, a table with holes, ...). It carries a short description in
@@ -51,7 +55,7 @@ struct smk_value {
         int64_t i;
         double f;
         struct {
-            const char *ptr; /* NUL-terminated arena copy */
+            const char *ptr; /* NUL-terminated: arena copy or borrowed */
             size_t len;
         } s;
         struct {
@@ -66,7 +70,7 @@ struct smk_value {
 };
 
 struct smk_member {
-    const char *key; /* NUL-terminated arena copy */
+    const char *key; /* NUL-terminated: arena copy or borrowed */
     size_t key_len;
     struct smk_value value;
 };
@@ -103,6 +107,14 @@ SMK_API void smk_value_set_float(struct smk_value *v, double f);
 /* Copies `n` bytes of `p` into the arena. */
 SMK_API enum smk_err smk_value_set_string(struct smk_arena *a, struct smk_value *v,
                                           const char *p, size_t n);
+/* Borrows `n` bytes at `p` as the string value: nothing is copied and
+ * nothing can fail. Contract, on the caller: p[n] is '\0' (consumers may
+ * read a string as a C string, as they may an arena copy), and the bytes
+ * stay valid and unchanged for as long as the tree is used (validated,
+ * encoded, read) -- typically until the caller's function returns. Map keys
+ * may be borrowed the same way by storing them in `smk_member.key` directly
+ * under the same contract. */
+SMK_API void smk_value_set_string_ref(struct smk_value *v, const char *p, size_t n);
 /* `what` is copied; it describes the unrepresentable input. */
 SMK_API enum smk_err smk_value_set_invalid(struct smk_arena *a, struct smk_value *v,
                                            const char *what);

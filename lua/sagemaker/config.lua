@@ -1,8 +1,9 @@
 --- Client options: names, types and checks for `sagemaker.client{...}`.
 -- Unknown option names are errors with a "did you mean" hint; wrong types
--- raise at the caller. Resolution from the environment (region,
--- credentials) happens in the C core, which reads only the documented
--- AWS_* variables.
+-- raise at the caller. Resolution from the environment and the shared
+-- files (region, profile, credentials, endpoint, FIPS / dual-stack, CA
+-- bundle) happens in the C core, as the AWS CLI does it (see the README's
+-- "Credentials, region and endpoints").
 -- @module sagemaker.config
 local errors = require("sagemaker.error")
 
@@ -15,7 +16,7 @@ local OPTIONS = {
   connect_timeout = "number", read_timeout = "number", deadline = "number",
   max_attempts = "number", retry_mode = "string", ca_bundle = "string",
   validate = "boolean", logger = "function", transport = "string",
-  max_response_bytes = "number",
+  max_response_bytes = "number", config_file = "string", credentials_file = "string",
 }
 
 local CREDENTIAL_FIELDS = { access_key_id = true, secret_access_key = true, session_token = true }
@@ -66,19 +67,26 @@ function M.to_core(opts)
     if type(v) ~= want then
       config_error(("client option '%s' must be a %s, got %s"):format(k, want, type(v)))
     end
+    if want == "string" and v:find("\0", 1, true) then
+      config_error(("client option '%s' must not contain NUL bytes"):format(k))
+    end
   end
-  if opts.transport and opts.transport ~= "auto" and opts.transport ~= "curl" then
-    config_error("client option 'transport' must be \"auto\" or \"curl\" here, got \"" ..
+  if opts.transport and opts.transport ~= "auto" and opts.transport ~= "curl" and opts.transport ~= "nginx" then
+    config_error("client option 'transport' must be \"auto\", \"curl\" or \"nginx\", got \"" ..
       opts.transport .. "\"")
   end
   if opts.retry_mode and opts.retry_mode ~= "standard" then
     config_error("client option 'retry_mode' supports \"standard\", got \"" .. opts.retry_mode .. "\"")
   end
-  if opts.profile or opts.deadline then
-    config_error("client options 'profile' and 'deadline' are not supported by this version")
+  if opts.deadline then
+    config_error("client option 'deadline' is not supported by this version")
+  end
+  if opts.profile == "" then
+    config_error("client option 'profile' must not be empty")
   end
   local core = {
-    region = opts.region, endpoint = opts.endpoint, use_fips = opts.use_fips,
+    region = opts.region, profile = opts.profile, config_file = opts.config_file,
+    credentials_file = opts.credentials_file, endpoint = opts.endpoint, use_fips = opts.use_fips,
     use_dualstack = opts.use_dualstack, allow_http = opts.allow_http,
     connect_timeout = opts.connect_timeout, read_timeout = opts.read_timeout,
     max_attempts = opts.max_attempts, ca_bundle = opts.ca_bundle, validate = opts.validate,
@@ -94,6 +102,10 @@ function M.to_core(opts)
       end
       if type(v) ~= "string" then
         config_error(("credentials field '%s' must be a string, got %s"):format(k, type(v)))
+      end
+      if v:find("[%z\r\n]") then -- never echo the value: it may be a secret
+        error(errors.new { kind = "credentials", code = "InvalidCredentials",
+          message = ("credentials field '%s' must not contain NUL, CR or LF"):format(k) }, 2)
       end
     end
     if not creds.access_key_id or not creds.secret_access_key then

@@ -56,8 +56,14 @@ function M.client(opts)
   if opts ~= nil and type(opts) ~= "table" then
     error("sagemaker.client expects a table of options, got " .. type(opts), 2)
   end
-  local handle = core.client_new(config.to_core(opts or {}))
-  return setmetatable({ _core = handle }, Client)
+  opts = opts or {}
+  local handle = core.client_new(config.to_core(opts))
+  local client = setmetatable({ _core = handle }, Client)
+  -- Inside nginx, calls may go through cosockets (sagemaker.transport.nginx).
+  if opts.transport ~= "curl" and (opts.transport == "nginx" or rawget(_G, "ngx") ~= nil) then
+    client._nginx = require("sagemaker.transport.nginx").new(opts, handle:endpoint())
+  end
+  return client
 end
 
 --- Validate request parameters locally, without network.
@@ -95,6 +101,9 @@ function Client:endpoint() return self._core:endpoint() end
 
 --- The region requests are signed for.
 function Client:region() return self._core:region() end
+
+--- Where region, endpoint, profile, credentials and CA bundle came from (no secrets).
+function Client:config() return self._core:config() end
 
 --- Release the client (idempotent; also happens on garbage collection).
 function Client:close() self._core:close() end
@@ -139,6 +148,8 @@ end
 for snake, name in pairs(OPERATIONS) do
   Client[snake] = function(self, params)
     check_params(params, 2)
+    local nginx = self._nginx
+    if nginx and nginx:selected() then return nginx:call(self._core, name, params) end
     return self._core:call(name, params)
   end
 end

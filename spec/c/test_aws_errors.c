@@ -271,6 +271,24 @@ static void huge_and_long_values(void)
     free(big);
 }
 
+/* Found by fuzz_json_response: a code that copies to "" (a header of
+ * continuation bytes longer than the record, a code starting with \u0000)
+ * was kept as an empty err->type instead of falling back. */
+static void codes_that_copy_empty(void)
+{
+    char header[300];
+
+    memset(header, 0x80, sizeof(header) - 1);
+    header[sizeof(header) - 1] = '\0';
+    parse(500, header, "{\"__type\":\"FromBody\"}");
+    CHECK(strlen(err.type) == sizeof(err.type) - 1); /* not UTF-8: cut to fit */
+    parse(500, NULL, "{\"__type\":\"\\u0000X\",\"message\":\"m\"}");
+    CHECK_STR(err.type, "HTTP500");
+    CHECK_STR(err.message, "m");
+    parse(500, NULL, "{\"code\":\"\\u0000X\",\"__type\":\"FromType\"}");
+    CHECK_STR(err.type, "FromType");
+}
+
 static void record_fields(void)
 {
     smk_error_clear(&err);
@@ -298,6 +316,7 @@ int main(void)
     RUN(source_precedence);
     RUN(broken_bodies);
     RUN(huge_and_long_values);
+    RUN(codes_that_copy_empty);
     RUN(record_fields);
     return harness_report("aws_errors");
 }

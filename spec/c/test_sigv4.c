@@ -840,6 +840,53 @@ static void key_cache_reuse_and_replacement(void)
     smk_sigv4_result_cleanup(&cached);
 }
 
+/* The cache never signs with a key derived from another secret: not when
+ * the secret changes inside the same buffer (same pointer, same length),
+ * not for secrets too long to remember (which bypass it), and it works
+ * again after cleanup. Each cached signature must equal an uncached one. */
+static void key_cache_secret_changes(void)
+{
+    const int64_t t = parse_iso8601("2015-08-30T12:36:00Z");
+    const unsigned flags = SMK_SIGV4_NORMALIZE_PATH | SMK_SIGV4_DOUBLE_ENCODE_PATH;
+    struct smk_sigv4_key_cache cache;
+    struct smk_sigv4_result plain, cached;
+    char secret[sizeof(SUITE_SECRET)], first[65], longer[301];
+    int round;
+
+    smk_sigv4_key_cache_init(&cache);
+    smk_sigv4_result_init(&plain);
+    smk_sigv4_result_init(&cached);
+    memcpy(secret, SUITE_SECRET, sizeof(secret));
+    CHECK(sign_simple("/", NULL, secret, t, flags, &cache, &cached) == SMK_OK);
+    snprintf(first, sizeof(first), "%s", cached.signature);
+    secret[3] ^= 1; /* rotated in place */
+    CHECK(sign_simple("/", NULL, secret, t, flags, &cache, &cached) == SMK_OK);
+    CHECK(sign_simple("/", NULL, secret, t, flags, NULL, &plain) == SMK_OK);
+    CHECK_STR(cached.signature, plain.signature);
+    CHECK(strcmp(cached.signature, first) != 0);
+    secret[3] ^= 1;
+    CHECK(sign_simple("/", NULL, secret, t, flags, &cache, &cached) == SMK_OK);
+    CHECK_STR(cached.signature, first);
+
+    memset(longer, 'k', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    for (round = 0; round < 2; round++) {
+        CHECK(sign_simple("/", NULL, longer, t, flags, &cache, &cached) == SMK_OK);
+        CHECK(sign_simple("/", NULL, longer, t, flags, NULL, &plain) == SMK_OK);
+        CHECK_STR(cached.signature, plain.signature);
+        longer[0] = 'j';
+    }
+    CHECK(sign_simple("/", NULL, secret, t, flags, &cache, &cached) == SMK_OK);
+    CHECK_STR(cached.signature, first);
+
+    smk_sigv4_key_cache_cleanup(&cache);
+    CHECK(sign_simple("/", NULL, secret, t, flags, &cache, &cached) == SMK_OK);
+    CHECK_STR(cached.signature, first);
+    smk_sigv4_key_cache_cleanup(&cache);
+    smk_sigv4_result_cleanup(&plain);
+    smk_sigv4_result_cleanup(&cached);
+}
+
 static enum smk_err sign_with(const char *akid, const char *token, const char *region,
                               const struct smk_header *h, size_t n, struct smk_error *err)
 {
@@ -1016,6 +1063,7 @@ int main(void)
     RUN(docs_s3_get_object);
     RUN(botocore_sagemaker_create_auto_ml_job);
     RUN(key_cache_reuse_and_replacement);
+    RUN(key_cache_secret_changes);
     RUN(refuses_control_characters);
     RUN(refuses_missing_inputs);
     RUN(path_encoding_and_normalization);

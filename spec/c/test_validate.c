@@ -19,6 +19,7 @@
 
 #include "harness.h"
 #include "model/shape.h"
+#include "smk/json.h"
 #include "smk/model.h"
 #include "smk/value.h"
 
@@ -670,6 +671,40 @@ static void test_normalises_integral_float(void)
     smk_arena_cleanup(&a);
 }
 
+/* Found by fuzz_lua_request: an empty Lua table (an empty LIST) for a
+ * structure was accepted and then sent as JSON [] instead of {}. */
+static void test_normalises_empty_table_to_map(void)
+{
+    struct smk_arena a;
+    struct smk_value v, patch;
+    struct smk_issues is;
+    struct smk_error err;
+    struct smk_buf json;
+    const struct smk_value *cfg;
+
+    smk_arena_init(&a, 0);
+    smk_issues_init(&is);
+    smk_buf_init(&json, 1u << 16);
+    CHECK(build(&a, BASE_CREATE, &v) == 0);
+    CHECK(build(&a, "{AutoMLJobConfig: {SecurityConfig: [], CompletionCriteria: []}, Tags: []}",
+                &patch) == 0);
+    merge(&a, &v, &patch);
+    CHECK(smk_validate(smk_operation_find("CreateAutoMLJob"), &v, &a, &is, &err) == SMK_OK);
+    cfg = smk_value_get(&v, "AutoMLJobConfig");
+    CHECK(cfg != NULL && cfg->kind == SMK_VALUE_MAP);
+    if (cfg != NULL) {
+        const struct smk_value *sc = smk_value_get(cfg, "SecurityConfig");
+        CHECK(sc != NULL && sc->kind == SMK_VALUE_MAP && sc->u.map.n == 0);
+    }
+    CHECK(smk_value_get(&v, "Tags") != NULL && smk_value_get(&v, "Tags")->kind == SMK_VALUE_LIST);
+    CHECK(smk_json_encode(&v, &json, &err) == SMK_OK);
+    CHECK(strstr(smk_buf_cstr(&json), "\"SecurityConfig\":{}") != NULL);
+    CHECK(strstr(smk_buf_cstr(&json), "\"CompletionCriteria\":{}") != NULL);
+    CHECK(strstr(smk_buf_cstr(&json), "\"Tags\":[]") != NULL);
+    smk_buf_cleanup(&json);
+    smk_arena_cleanup(&a);
+}
+
 static void test_iso_timestamps_become_epoch_seconds(void)
 {
     static const struct {
@@ -889,6 +924,29 @@ static void test_out_of_memory(void)
     CHECK(build(&a, "{AutoMLJobName: 'bad name'}", &v) == 0);
     CHECK(smk_validate(smk_operation_find("DescribeAutoMLJob"), &v, &tiny, &is, &err) == SMK_E_NOMEM);
     CHECK(smk_validate(NULL, &v, &a, &is, &err) == SMK_E_INVALID_ARG);
+
+    /* Found by fuzz_lua_request: the issues kept before the arena ran out
+     * were returned unsorted. Unknown members are met in reverse order. */
+    {
+        char text[1024];
+        size_t off = 0, i;
+        int k;
+
+        off += (size_t)snprintf(text + off, sizeof(text) - off, "{");
+        for (k = 29; k >= 0; k--)
+            off += (size_t)snprintf(text + off, sizeof(text) - off, "%sUnknown%d: 1",
+                                    k == 29 ? "" : ", ", k);
+        snprintf(text + off, sizeof(text) - off, "}");
+        smk_arena_cleanup(&tiny);
+        smk_arena_init(&tiny, 4096);
+        smk_issues_init(&is);
+        CHECK(build(&a, text, &v) == 0);
+        CHECK(smk_validate(smk_operation_find("ListAutoMLJobs"), &v, &tiny, &is, &err) ==
+              SMK_E_NOMEM);
+        CHECK(is.n >= 2 && is.n < 30);
+        for (i = 1; i < is.n; i++)
+            CHECK(strcmp(is.items[i - 1].path, is.items[i].path) < 0);
+    }
     smk_arena_cleanup(&a);
     smk_arena_cleanup(&tiny);
 }
@@ -1058,6 +1116,7 @@ int main(void)
     RUN(test_length_in_code_points);
     RUN(test_maximal_request_is_valid);
     RUN(test_normalises_integral_float);
+    RUN(test_normalises_empty_table_to_map);
     RUN(test_iso_timestamps_become_epoch_seconds);
     RUN(test_error_record_and_suggestion);
     RUN(test_sorted_with_numeric_indices);

@@ -89,6 +89,8 @@ class Emulator:
             "ListCandidatesForAutoMLJob": self.store.list_candidates,
         }
         self.server = None
+        from emu_creds import CredentialServices  # STS, container, IMDSv2 (emu_creds.py)
+        self.creds = CredentialServices(self)
 
     def now(self):
         return time.time() + self.clock_skew
@@ -135,6 +137,8 @@ class Emulator:
 
     # -- admin ------------------------------------------------------------
     def admin(self, action, args):
+        if action in self.creds.ADMIN_ACTIONS:
+            return self.creds.admin(action, args)
         if action in ("health", "ping"):
             return {"ok": True, "pid": os.getpid(), "port": self.server.server_address[1],
                     "region": self.region, "model": self.model_path}
@@ -145,6 +149,7 @@ class Emulator:
                 self.clock_skew = 0.0
                 self.credentials = {self.opts.access_key: self.opts.secret_key}
                 self.store.reset(self.default_job_limit, self.default_job_duration)
+            self.creds.reset()
             return {"ok": True}
         if action in ("config", "set_job_limit", "set_clock_skew", "set_job_duration"):
             if action == "set_job_limit":
@@ -312,6 +317,8 @@ class Handler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if path.startswith("/_emulator"):
                 self._admin(path, body, request_id)
+                return
+            if self.emu.creds.route(self, path, body, request_id):
                 return
             self._sagemaker(body, request_id)
         except _Closed:
@@ -487,7 +494,9 @@ class Handler(BaseHTTPRequestHandler):
                                % (self.headers.get("Content-Type"), JSON_CT))
             with emu.lock:
                 creds = dict(emu.credentials)
-            verify(self.command, self.path, self.headers, body, creds, emu.region, "sagemaker", emu.now())
+            access_key = verify(self.command, self.path, self.headers, body, creds, emu.region, "sagemaker",
+                                emu.now())
+            emu.creds.check_session(access_key, self.headers, emu.now())
             try:
                 text = body.decode("utf-8")
                 params = json.loads(text, parse_constant=_reject_constant) if text.strip() else {}

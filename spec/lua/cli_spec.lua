@@ -8,6 +8,7 @@ local emulator = require("helpers.emulator")
 local fixtures = require("fixtures")
 
 local LUA = os.getenv("SAGEMAKER_SPEC_LUA") or "lua5.4"
+local CPATH = os.getenv("SAGEMAKER_SPEC_CPATH") or "build/lua/?.so"
 
 local function quote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
@@ -35,6 +36,7 @@ local function run(args, env)
     AWS_ACCESS_KEY_ID = fixtures.credentials.access_key_id,
     AWS_SECRET_ACCESS_KEY = fixtures.credentials.secret_access_key,
     AWS_REGION = "us-east-1",
+    AWS_EC2_METADATA_DISABLED = "true", -- never reach for 169.254.169.254 from a test
   }
   for k, v in pairs(env or {}) do vars[k] = v or nil end   -- false removes a variable
   local assignments = {}
@@ -42,7 +44,7 @@ local function run(args, env)
   local quoted = {}
   for i, a in ipairs(args) do quoted[i] = quote(a) end
   local out, err = os.tmpname(), os.tmpname()
-  local cmd = ("env -i PATH=\"$PATH\" %s LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/lua/?.so;;' " ..
+  local cmd = ("env -i PATH=\"$PATH\" %s LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. CPATH .. ";;' " ..
     "%s bin/sagemaker-automl %s >%s 2>%s </dev/null"):format(table.concat(assignments, " "), LUA,
     table.concat(quoted, " "), quote(out), quote(err))
   local code = exit_code(os.execute(cmd))

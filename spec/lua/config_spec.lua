@@ -3,15 +3,19 @@
 local sagemaker = require("sagemaker")
 local fixtures = require("fixtures")
 
+-- The interpreter and module build under test (set by `make test LUA=...`).
+local LUA = os.getenv("SAGEMAKER_SPEC_LUA") or "lua5.4"
+local CPATH = os.getenv("SAGEMAKER_SPEC_CPATH") or "build/lua/?.so"
+
 -- Run `fn` with environment variables replaced (posix setenv through
 -- os.getenv is not writable from Lua, so the specs spawn a child Lua).
 local function in_child(env, code)
   local assignments = {}
   for k, v in pairs(env) do assignments[#assignments + 1] = k .. "='" .. v .. "'" end
   local cmd = ("env -i PATH=\"$PATH\" %s LUA_PATH='lua/?.lua;lua/?/init.lua;spec/?.lua;;' " ..
-    "LUA_CPATH='build/lua/?.so;;' lua5.4 -e %q 2>&1"):format(table.concat(assignments, " "), code)
+    "LUA_CPATH='%s;;' %s -e %q 2>&1"):format(table.concat(assignments, " "), CPATH, LUA, code)
   local p = assert(io.popen(cmd))
-  local out = p:read("a")
+  local out = p:read("*a")
   p:close()
   return (out:gsub("%s+$", ""))
 end
@@ -92,7 +96,7 @@ describe("sagemaker.client options", function()
     local out = in_child({ AWS_ACCESS_KEY_ID = "A", AWS_SECRET_ACCESS_KEY = "s" },
       [[local ok, e = pcall(require("sagemaker").client, {}) print(e.kind, e.code)]])
     assert.are.equal("config\tMissingRegion", out)
-    out = in_child({ AWS_REGION = "us-east-1" },
+    out = in_child({ AWS_REGION = "us-east-1", AWS_EC2_METADATA_DISABLED = "true" },
       [[local ok, e = pcall(require("sagemaker").client, {}) print(e.kind, e.message)]])
     assert.matches("^credentials\t.*AWS_ACCESS_KEY_ID", out)
   end)

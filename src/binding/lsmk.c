@@ -121,11 +121,11 @@ int luaopen_sagemaker_core(lua_State *L)
         {NULL, NULL},
     };
     struct lsmk_scratch *s;
-    struct smk_error err;
 
-    smk_error_clear(&err);
-    if (smk_global_init(&err) != SMK_OK)
-        return luaL_error(L, "sagemaker.core: %s", err.message);
+    /* No process-wide initialisation here: libcurl's (libssl's) global init
+     * costs about a millisecond and 2 MB, and smk_client_new runs it, once,
+     * when the first client is made. Validation and endpoint resolution
+     * never need it. */
     lsmk_open_client(L);
     lua_newtable(L);
     lsmk_setfuncs(L, functions);

@@ -14,9 +14,13 @@
 /* Deepest Lua table nesting converted; deeper (or cyclic) is INVALID. */
 #define LSMK_MAX_DEPTH 32
 
-/* Convert the Lua value at `idx` into `*out` (arena-allocated). Never raises
- * for bad user data (those become SMK_VALUE_INVALID nodes for validation to
- * report); returns SMK_E_NOMEM when the arena is exhausted. */
+/* Convert the Lua value at `idx` into `*out` (nodes arena-allocated). Never
+ * raises for bad user data (those become SMK_VALUE_INVALID nodes for
+ * validation to report); returns SMK_E_NOMEM when the arena is exhausted.
+ * Strings and keys are BORROWED from Lua, not copied: the tree is valid only
+ * while the value at `idx` stays on the stack (or otherwise reachable) and
+ * unmodified, so use it within the same C function, running no Lua code in
+ * between. */
 enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out);
 
 /* Push `v` as a Lua value (tables for MAP/LIST, nil for NULL). */
@@ -30,6 +34,10 @@ void lsmk_push_error(lua_State *L, const struct smk_error *err, const struct smk
 const struct smk_operation *lsmk_check_operation(lua_State *L, int idx);
 
 int lsmk_open_client(lua_State *L);
+/* Add parse_response (lsmk_response.c) to the client methods table on top of
+ * the stack; the offsets locate the core client pointer and the arena inside
+ * the client userdata. */
+void lsmk_open_response(lua_State *L, size_t client_offset, size_t arena_offset);
 int lsmk_client_new(lua_State *L);
 
 #endif

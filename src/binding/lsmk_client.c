@@ -81,6 +81,22 @@ static double opt_number(lua_State *L, int cfg, const char *key, double lo, doub
     return v;
 }
 
+/* nil: 0 (not set: environment / profile decide); true: 1; false: -1. */
+static int opt_tristate(lua_State *L, int cfg, const char *key)
+{
+    int v = 0;
+
+    lua_getfield(L, cfg, key);
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TBOOLEAN)
+            luaL_error(L, "sagemaker.client: field '%s' must be a boolean, got %s", key,
+                       luaL_typename(L, -1));
+        v = lua_toboolean(L, -1) ? 1 : -1;
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
 /* core.client_new{ region =, endpoint =, access_key_id =, ... } -> userdata
  * Raises a Lua error object (kind config/credentials) when the core refuses
  * the configuration; raises a plain error for wrong field types. */
@@ -94,14 +110,17 @@ int lsmk_client_new(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     memset(&cfg, 0, sizeof(cfg));
     cfg.region = opt_string(L, 1, "region");
+    cfg.profile = opt_string(L, 1, "profile");
+    cfg.config_file = opt_string(L, 1, "config_file");
+    cfg.credentials_file = opt_string(L, 1, "credentials_file");
     cfg.endpoint = opt_string(L, 1, "endpoint");
     cfg.credentials.access_key_id = opt_string(L, 1, "access_key_id");
     cfg.credentials.secret_access_key = opt_string(L, 1, "secret_access_key");
     cfg.credentials.session_token = opt_string(L, 1, "session_token");
     cfg.ca_bundle = opt_string(L, 1, "ca_bundle");
     cfg.allow_http = opt_bool(L, 1, "allow_http", 0);
-    cfg.use_fips = opt_bool(L, 1, "use_fips", 0);
-    cfg.use_dualstack = opt_bool(L, 1, "use_dualstack", 0);
+    cfg.use_fips = opt_tristate(L, 1, "use_fips");
+    cfg.use_dualstack = opt_tristate(L, 1, "use_dualstack");
     cfg.validate = opt_bool(L, 1, "validate", 1);
     cfg.connect_timeout_ms = (long)(opt_number(L, 1, "connect_timeout", 0.001, 86400) * 1000);
     cfg.read_timeout_ms = (long)(opt_number(L, 1, "read_timeout", 0.001, 86400) * 1000);
@@ -235,6 +254,39 @@ static int client_region(lua_State *L)
     return 1;
 }
 
+static void set_string(lua_State *L, const char *key, const char *value)
+{
+    if (value) {
+        lua_pushstring(L, value);
+        lua_setfield(L, -2, key);
+    }
+}
+
+/* client:config() -> where region, endpoint, credentials... came from
+ * (never a secret). */
+static int client_config(lua_State *L)
+{
+    struct lsmk_client *u = check_client(L);
+    struct smk_client_sources s;
+
+    smk_client_sources(u->client, &s);
+    lua_createtable(L, 0, 12);
+    set_string(L, "region", smk_client_region(u->client));
+    set_string(L, "region_source", s.region_source);
+    set_string(L, "endpoint", smk_client_endpoint(u->client));
+    set_string(L, "endpoint_source", s.endpoint_source);
+    set_string(L, "profile", s.profile);
+    set_string(L, "profile_source", s.profile_source);
+    set_string(L, "credentials_source", s.credentials);
+    set_string(L, "ca_bundle", s.ca_bundle);
+    set_string(L, "ca_bundle_source", s.ca_bundle_source);
+    lua_pushboolean(L, s.use_fips);
+    lua_setfield(L, -2, "use_fips");
+    lua_pushboolean(L, s.use_dualstack);
+    lua_setfield(L, -2, "use_dualstack");
+    return 1;
+}
+
 /* Free everything; idempotent. Also __gc. */
 static int client_close(lua_State *L)
 {
@@ -275,6 +327,7 @@ int lsmk_open_client(lua_State *L)
         {"build_request", client_build_request},
         {"endpoint", client_endpoint},
         {"region", client_region},
+        {"config", client_config},
         {"close", client_close},
         {"is_closed", client_is_closed},
         {NULL, NULL},
@@ -283,6 +336,7 @@ int lsmk_open_client(lua_State *L)
     luaL_newmetatable(L, LSMK_CLIENT_MT);
     lua_newtable(L);
     lsmk_setfuncs(L, methods);
+    lsmk_open_response(L, offsetof(struct lsmk_client, client), offsetof(struct lsmk_client, arena));
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, client_close);
     lua_setfield(L, -2, "__gc");

@@ -6,6 +6,19 @@
  * must be materialised first. This keeps conversion free of user code that
  * could yield, raise or loop. lua-cjson's `cjson.null` (a NULL light
  * userdata) means "unset", like a missing key.
+ *
+ * Strings are BORROWED, not copied: string values and map keys in the tree
+ * point into the Lua strings themselves (Lua keeps a '\0' after every
+ * string's last byte, as smk_value_set_string_ref requires). They stay
+ * valid while the converted table stays reachable and unmodified, which
+ * the binding guarantees by keeping it on the Lua stack (a C function's
+ * argument) for the whole C call that validates and encodes the tree, with
+ * no Lua code running in between. The arena holds only the nodes.
+ *
+ * Each table is walked once with lua_next: integer keys 1..#t fill a list,
+ * string keys a map. A table that is neither (mixed keys, holes, other key
+ * types) is walked again only to describe it (scan_table), on the error
+ * path.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,44 +53,119 @@ static void scan_table(lua_State *L, int idx, struct table_shape *s)
     }
 }
 
+/* The tables on the path being converted, outermost first: meeting one of
+ * them again is a cycle (reported as such, instead of unrolling it up to
+ * LSMK_MAX_DEPTH, which doubles the work per level when a table holds
+ * itself twice). */
+struct ancestry {
+    const void *tables[LSMK_MAX_DEPTH];
+};
+
 static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct smk_value *out,
-                             int depth);
+                             int depth, struct ancestry *anc);
 
-static enum smk_err table_to_list(lua_State *L, int idx, struct smk_arena *a,
-                                  struct smk_value *out, size_t n, int depth)
+/* Whether the key at `k` is an integer in 1..n; its 0-based index in *i. */
+static int list_slot(lua_State *L, int k, size_t n, size_t *i)
 {
-    enum smk_err rc = smk_value_set_list(a, out, n);
-    size_t i;
+    lua_Number d;
 
-    for (i = 0; rc == SMK_OK && i < n; i++) {
-        lua_rawgeti(L, idx, (int)(i + 1));
-        rc = to_value(L, lua_gettop(L), a, &out->u.list.items[i], depth + 1);
-        lua_pop(L, 1);
+#if LUA_VERSION_NUM >= 503
+    if (lua_isinteger(L, k)) {
+        lua_Integer v = lua_tointeger(L, k);
+        if (v < 1 || (lua_Unsigned)v > n)
+            return 0;
+        *i = (size_t)v - 1;
+        return 1;
     }
-    return rc;
+#endif
+    if (lua_type(L, k) != LUA_TNUMBER)
+        return 0;
+    d = lua_tonumber(L, k);
+    if (!(d >= 1 && d <= (lua_Number)n && d == (lua_Number)(size_t)d))
+        return 0;
+    *i = (size_t)d - 1;
+    return 1;
 }
 
-static enum smk_err table_to_map(lua_State *L, int idx, struct smk_arena *a,
-                                 struct smk_value *out, size_t n, int depth)
+/* One lua_next pass over the table at `idx` (a border n = #t > 0 makes it a
+ * list candidate, else a map candidate), converting values as they come.
+ * Sets *bad (and returns SMK_OK) when the table turns out to be neither a
+ * sequence 1..n nor a table of string keys; `out` is then left for the
+ * caller to describe. Map members go into an arena array that doubles as
+ * needed (the arena is reset per call: the outgrown arrays cost nothing
+ * later). */
+static enum smk_err table_to_value(lua_State *L, int idx, struct smk_arena *a,
+                                   struct smk_value *out, int depth, struct ancestry *anc,
+                                   int *bad)
 {
-    enum smk_err rc = smk_value_set_map(a, out, n);
-    size_t i = 0, len;
-    const char *key;
+    size_t n = lsmk_rawlen(L, idx), seen = 0, cap = 0, i, len;
+    struct smk_value *items = NULL;
+    struct smk_member *members = NULL;
+    int top = lua_gettop(L);
+    enum smk_err rc = SMK_OK;
 
-    lua_pushnil(L);
-    while (rc == SMK_OK && lua_next(L, idx) != 0) {
-        /* only string keys here (checked by scan_table); no lua_tolstring on
-         * a number key, which would confuse lua_next */
-        if (i < n) {
-            key = lua_tolstring(L, -2, &len);
-            rc = smk_value_map_set_key(a, out, i, key, len);
-            if (rc == SMK_OK)
-                rc = to_value(L, lua_gettop(L), a, &out->u.map.items[i].value, depth + 1);
-            i++;
-        }
-        lua_pop(L, 1);
+    *bad = 0;
+    if (n > 0) {
+        if (n > ((size_t)-1) / sizeof(*items))
+            return SMK_E_NOMEM;
+        items = smk_arena_alloc(a, n * sizeof(*items));
+        if (items == NULL)
+            return SMK_E_NOMEM;
     }
-    return rc; /* an early exit leaves a key on the stack: lsmk_to_value resets it */
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (n > 0) {
+            if (!list_slot(L, top + 1, n, &i)) {
+                *bad = 1;
+                break;
+            }
+            rc = to_value(L, top + 2, a, &items[i], depth + 1, anc);
+        } else {
+            if (lua_type(L, top + 1) != LUA_TSTRING) {
+                *bad = 1;
+                break;
+            }
+            if (seen == cap) {
+                size_t ncap = cap ? 2 * cap : 4;
+                struct smk_member *m;
+                if (ncap > ((size_t)-1) / sizeof(*m) ||
+                    (m = smk_arena_alloc(a, ncap * sizeof(*m))) == NULL) {
+                    rc = SMK_E_NOMEM;
+                    break;
+                }
+                if (seen)
+                    memcpy(m, members, seen * sizeof(*m));
+                members = m;
+                cap = ncap;
+            }
+            members[seen].key = lua_tolstring(L, top + 1, &len);
+            members[seen].key_len = len;
+            rc = to_value(L, top + 2, a, &members[seen].value, depth + 1, anc);
+        }
+        seen++;
+        lua_settop(L, top + 1); /* keep the key for lua_next */
+        if (rc != SMK_OK)
+            break;
+    }
+    lua_settop(L, top);
+    if (*bad || rc != SMK_OK)
+        return rc;
+    if (n > 0) {
+        if (seen != n) { /* a nil below the border: a hole */
+            *bad = 1;
+            return SMK_OK;
+        }
+        out->kind = SMK_VALUE_LIST;
+        out->u.list.items = items;
+        out->u.list.n = n;
+    } else if (seen > 0) {
+        out->kind = SMK_VALUE_MAP;
+        out->u.map.items = members;
+        out->u.map.n = seen;
+    } else {
+        return smk_value_set_list(a, out, 0);
+    }
+    return SMK_OK;
 }
 
 static enum smk_err describe_bad_table(struct smk_arena *a, struct smk_value *out,
@@ -96,11 +184,13 @@ static enum smk_err describe_bad_table(struct smk_arena *a, struct smk_value *ou
 }
 
 static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct smk_value *out,
-                             int depth)
+                             int depth, struct ancestry *anc)
 {
     struct table_shape s;
+    enum smk_err rc;
     size_t len;
     const char *p;
+    int k, bad;
 
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
@@ -117,7 +207,8 @@ static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct 
         return SMK_OK;
     case LUA_TSTRING:
         p = lua_tolstring(L, idx, &len);
-        return smk_value_set_string(a, out, p, len);
+        smk_value_set_string_ref(out, p, len); /* borrowed: see the top of this file */
+        return SMK_OK;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == NULL) { /* cjson.null */
             smk_value_set_null(out);
@@ -126,16 +217,23 @@ static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct 
         return smk_value_set_invalid(a, out, "light userdata");
     case LUA_TTABLE:
         if (depth >= LSMK_MAX_DEPTH)
-            return smk_value_set_invalid(a, out, "table nested too deeply (or cyclic)");
+            return smk_value_set_invalid(a, out, "table nested too deeply");
         if (!lua_checkstack(L, 4))
             return smk_value_set_invalid(a, out, "table nested too deeply (Lua stack)");
+        anc->tables[depth] = lua_topointer(L, idx);
+        for (k = 0; k < depth; k++)
+            if (anc->tables[k] == anc->tables[depth])
+                return smk_value_set_invalid(a, out, "cyclic table (it contains itself)");
+        rc = table_to_value(L, idx, a, out, depth, anc, &bad);
+        if (rc == SMK_OK && !bad)
+            return SMK_OK;
+        /* Not a plain list or map, or out of memory on the way: classify
+         * the table as before so that a bad table is always described,
+         * whatever the arena's state. */
         scan_table(L, idx, &s);
-        if (s.n_keys == 0)
-            return smk_value_set_list(a, out, 0);
-        if (s.n_str_keys == s.n_keys)
-            return table_to_map(L, idx, a, out, s.n_keys, depth);
-        if (s.n_int_keys == s.n_keys && s.max_int_key == s.n_keys)
-            return table_to_list(L, idx, a, out, s.n_keys, depth);
+        if (rc != SMK_OK && (s.n_keys == 0 || s.n_str_keys == s.n_keys ||
+                             (s.n_int_keys == s.n_keys && s.max_int_key == s.n_keys)))
+            return rc;
         return describe_bad_table(a, out, &s);
     default:
         return smk_value_set_invalid(a, out, lua_typename(L, lua_type(L, idx)));
@@ -145,11 +243,12 @@ static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct 
 enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out)
 {
     int top = lua_gettop(L);
+    struct ancestry anc;
     enum smk_err rc;
 
     if (idx < 0)
         idx = top + idx + 1;
-    rc = to_value(L, idx, arena, out, 0);
+    rc = to_value(L, idx, arena, out, 0, &anc);
     lua_settop(L, top);
     return rc;
 }

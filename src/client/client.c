@@ -15,6 +15,8 @@
 
 #include "client/retry.h"
 #include "smk/client.h"
+#include "smk/config.h"
+#include "smk/credentials.h"
 #include "smk/endpoint.h"
 #include "smk/json.h"
 
@@ -30,9 +32,10 @@ struct smk_client {
     char *region;
     char *endpoint;
     struct smk_url_parts url;
-    char *access_key_id;
-    char *secret_access_key; /* wiped on free */
-    char *session_token;     /* wiped on free; NULL when none */
+    struct smk_credentials_provider *creds; /* asked before each signature */
+    struct smk_shared_config *shared;       /* the profile's settings */
+    char *ca_bundle;
+    struct smk_client_sources sources;
     long connect_timeout_ms;
     long read_timeout_ms;
     unsigned max_attempts;
@@ -91,35 +94,6 @@ static const char *env_nonempty(const char *name)
     return v && *v ? v : NULL;
 }
 
-/* NULL-safe strdup that reports failure through `ok`. */
-static char *dup_or_null(const char *s, int *ok)
-{
-    char *d;
-
-    if (s == NULL)
-        return NULL;
-    d = strdup(s);
-    if (d == NULL)
-        *ok = 0;
-    return d;
-}
-
-static int has_header_breaker(const char *s)
-{
-    for (; s && *s; s++)
-        if (*s == '\r' || *s == '\n')
-            return 1;
-    return 0;
-}
-
-static void free_secret(char *s)
-{
-    if (s) {
-        OPENSSL_cleanse(s, strlen(s));
-        free(s);
-    }
-}
-
 void smk_client_free(struct smk_client *c)
 {
     if (c == NULL)
@@ -128,9 +102,9 @@ void smk_client_free(struct smk_client *c)
         c->transport->destroy(c->transport);
     free(c->region);
     free(c->endpoint);
-    free(c->access_key_id);
-    free_secret(c->secret_access_key);
-    free_secret(c->session_token);
+    free(c->ca_bundle);
+    smk_credentials_provider_free(c->creds);
+    smk_shared_config_free(c->shared);
     smk_sigv4_key_cache_cleanup(&c->key_cache);
     smk_http_response_cleanup(&c->response);
     smk_request_cleanup(&c->request);
@@ -138,46 +112,65 @@ void smk_client_free(struct smk_client *c)
     free(c);
 }
 
-static enum smk_err copy_credentials(struct smk_client *c, const struct smk_sigv4_credentials *in,
-                                     struct smk_error *err)
-{
-    const char *akid = in->access_key_id, *secret = in->secret_access_key;
-    const char *token = in->session_token;
-    int ok = 1;
+/* ---- region, endpoint, TLS and credentials settings ------------------------- */
 
-    if (akid == NULL) {
-        akid = env_nonempty("AWS_ACCESS_KEY_ID");
-        secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
-        token = env_nonempty("AWS_SESSION_TOKEN");
-        if (akid == NULL || secret == NULL)
-            return smk_error_set(err, SMK_E_CREDENTIALS, "CredentialsNotFound",
-                                 "no credentials: pass credentials = { access_key_id, "
-                                 "secret_access_key } or set AWS_ACCESS_KEY_ID and "
-                                 "AWS_SECRET_ACCESS_KEY (tried: explicit, environment)");
+static enum smk_err resolve_region(struct smk_client *c, const struct smk_client_config *cfg,
+                                   struct smk_error *err)
+{
+    const char *region = cfg->region, *src = "option";
+
+    if (region == NULL && (region = env_nonempty("AWS_REGION")) != NULL)
+        src = "AWS_REGION";
+    if (region == NULL && (region = env_nonempty("AWS_DEFAULT_REGION")) != NULL)
+        src = "AWS_DEFAULT_REGION";
+    if (region == NULL) {
+        region = smk_shared_config_get(c->shared, NULL, "region");
+        src = "profile";
+        if (region && *region == '\0')
+            region = NULL;
     }
-    if (*akid == '\0' || secret == NULL || *secret == '\0')
-        return smk_error_set(err, SMK_E_CREDENTIALS, "InvalidCredentials",
-                             "credentials need a non-empty access_key_id and secret_access_key");
-    if (token && *token == '\0')
-        token = NULL;
-    if (has_header_breaker(akid) || has_header_breaker(secret) || has_header_breaker(token))
-        return smk_error_set(err, SMK_E_CREDENTIALS, "InvalidCredentials",
-                             "credentials must not contain CR or LF characters");
-    c->access_key_id = dup_or_null(akid, &ok);
-    c->secret_access_key = dup_or_null(secret, &ok);
-    c->session_token = dup_or_null(token, &ok);
-    return ok ? SMK_OK : smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+    if (region == NULL)
+        return smk_error_set(err, SMK_E_CONFIG, "MissingRegion",
+                             "no region: pass region = \"us-east-1\" (for example), set "
+                             "AWS_REGION or AWS_DEFAULT_REGION, or set region in the profile "
+                             "\"%.100s\" of %.300s",
+                             smk_shared_config_profile(c->shared),
+                             smk_shared_config_path(c->shared, 0));
+    c->sources.region_source = src;
+    c->region = strdup(region);
+    return c->region ? SMK_OK : smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+}
+
+/* Tri-state option (1 on, -1 off, 0 unset), then environment, then profile. */
+static enum smk_err resolve_flag(const struct smk_client *c, int option, const char *env,
+                                 const char *key, int *out, struct smk_error *err)
+{
+    *out = option == 1;
+    if (option != 0)
+        return SMK_OK;
+    return smk_config_bool_setting(c->shared, env, key, out, NULL, err);
 }
 
 static enum smk_err resolve_endpoint(struct smk_client *c, const struct smk_client_config *cfg,
                                      struct smk_error *err)
 {
+    const char *custom = cfg->endpoint, *src = "option";
     struct smk_buf url;
     enum smk_err rc;
 
+    rc = resolve_flag(c, cfg->use_fips, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint",
+                      &c->sources.use_fips, err);
+    if (rc == SMK_OK)
+        rc = resolve_flag(c, cfg->use_dualstack, "AWS_USE_DUALSTACK_ENDPOINT",
+                          "use_dualstack_endpoint", &c->sources.use_dualstack, err);
+    if (rc == SMK_OK && custom == NULL)
+        rc = smk_config_endpoint_url(c->shared, "SAGEMAKER", "sagemaker", &custom, &src, err);
+    if (rc != SMK_OK)
+        return rc;
+    c->sources.endpoint_source = custom ? src : "endpoint rules";
     smk_buf_init(&url, 2048);
-    rc = smk_endpoint_resolve(c->region, cfg->use_fips, cfg->use_dualstack, cfg->endpoint, &url,
-                              err);
+    rc = smk_endpoint_resolve(c->region, c->sources.use_fips, c->sources.use_dualstack, custom,
+                              &url, err);
     if (rc == SMK_OK)
         rc = smk_url_parse(smk_buf_cstr(&url), &c->url, err);
     if (rc == SMK_OK && !c->url.https && !c->url.loopback && !cfg->allow_http)
@@ -193,11 +186,93 @@ static enum smk_err resolve_endpoint(struct smk_client *c, const struct smk_clie
     return rc;
 }
 
+static enum smk_err resolve_ca_bundle(struct smk_client *c, const struct smk_client_config *cfg,
+                                      struct smk_error *err)
+{
+    const char *v = cfg->ca_bundle, *src = "option";
+
+    if (v == NULL && (v = env_nonempty("AWS_CA_BUNDLE")) != NULL)
+        src = "AWS_CA_BUNDLE";
+    if (v == NULL && (v = smk_shared_config_get(c->shared, NULL, "ca_bundle")) != NULL) {
+        src = "profile";
+        if (*v == '\0')
+            v = NULL;
+    }
+    c->sources.ca_bundle_source = v ? src : "system";
+    if (v == NULL)
+        return SMK_OK;
+    c->ca_bundle = strdup(v);
+    return c->ca_bundle ? SMK_OK : smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+}
+
+static enum smk_err resolve_credentials(struct smk_client *c,
+                                        const struct smk_client_config *cfg,
+                                        struct smk_credentials_provider **given,
+                                        struct smk_error *err)
+{
+    const struct smk_sigv4_credentials *in = &cfg->credentials;
+    struct smk_credentials_options o;
+
+    if (in->access_key_id != NULL) {
+        if (*given) { /* both: the explicit keys win; the provider is still ours to free */
+            smk_credentials_provider_free(*given);
+            *given = NULL;
+        }
+        return smk_credentials_static_new(in->access_key_id, in->secret_access_key,
+                                          in->session_token, &c->creds, err);
+    }
+    if (*given) {
+        c->creds = *given;
+        *given = NULL;
+        return SMK_OK;
+    }
+    memset(&o, 0, sizeof(o));
+    o.shared_config = c->shared;
+    o.region = c->region;
+    o.use_fips = c->sources.use_fips;
+    o.use_dualstack = c->sources.use_dualstack;
+    o.allow_http = cfg->allow_http;
+    o.ca_bundle = c->ca_bundle;
+    o.clock = cfg->clock;
+    o.sleep = cfg->sleep;
+    o.hooks_ud = cfg->hooks_ud;
+    return smk_credentials_default_chain_new(&o, &c->creds, err);
+}
+
+static enum smk_err resolve_settings(struct smk_client *c, const struct smk_client_config *cfg,
+                                     struct smk_credentials_provider **given,
+                                     struct smk_error *err)
+{
+    struct smk_shared_config_options so;
+    enum smk_err rc;
+
+    so.config_file = cfg->config_file;
+    so.credentials_file = cfg->credentials_file;
+    so.profile = cfg->profile;
+    rc = smk_shared_config_load(&so, &c->shared, err);
+    if (rc == SMK_OK) {
+        c->sources.profile = smk_shared_config_profile(c->shared);
+        c->sources.profile_source = smk_shared_config_profile_source(c->shared);
+        rc = resolve_region(c, cfg, err);
+    }
+    if (rc == SMK_OK)
+        rc = resolve_endpoint(c, cfg, err);
+    if (rc == SMK_OK)
+        rc = resolve_ca_bundle(c, cfg, err);
+    if (rc == SMK_OK)
+        rc = resolve_credentials(c, cfg, given, err);
+    if (rc == SMK_OK) {
+        c->sources.credentials = smk_credentials_source(c->creds);
+        c->sources.ca_bundle = c->ca_bundle;
+    }
+    return rc;
+}
+
 enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_client **out,
                             struct smk_error *err)
 {
+    struct smk_credentials_provider *given = cfg->credentials_provider;
     struct smk_client *c;
-    const char *region;
     enum smk_err rc;
 
     *out = NULL;
@@ -225,36 +300,11 @@ enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_clie
     c->random = cfg->random ? cfg->random : default_random;
     c->hooks_ud = cfg->hooks_ud;
 
-    region = cfg->region;
-    if (region == NULL)
-        region = env_nonempty("AWS_REGION");
-    if (region == NULL)
-        region = env_nonempty("AWS_DEFAULT_REGION");
-    if (region) {
-        c->region = strdup(region);
-        if (c->region == NULL) {
-            rc = smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
-            goto fail;
-        }
-    } else if (cfg->endpoint == NULL) {
-        rc = smk_error_set(err, SMK_E_CONFIG, "MissingRegion",
-                           "no region: pass region = \"us-east-1\" (for example) or set "
-                           "AWS_REGION or AWS_DEFAULT_REGION");
-        goto fail;
-    } else {
-        /* A custom endpoint needs no region to resolve, but SigV4 needs one. */
-        rc = smk_error_set(err, SMK_E_CONFIG, "MissingRegion",
-                           "no region to sign requests for: pass region or set AWS_REGION");
-        goto fail;
-    }
-    rc = resolve_endpoint(c, cfg, err);
-    if (rc != SMK_OK)
-        goto fail;
-    rc = copy_credentials(c, &cfg->credentials, err);
+    rc = resolve_settings(c, cfg, &given, err);
     if (rc != SMK_OK)
         goto fail;
     if (c->transport == NULL) {
-        struct smk_curl_options copts = {cfg->ca_bundle, 0};
+        struct smk_curl_options copts = {c->ca_bundle, 0};
         rc = smk_transport_curl_new(&copts, &c->transport, err);
         if (rc != SMK_OK)
             goto fail;
@@ -262,9 +312,11 @@ enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_clie
     *out = c;
     return SMK_OK;
 fail:
+    smk_credentials_provider_free(given);
     smk_client_free(c); /* destroys cfg->transport too: it was handed over */
     return rc;
 fail_transport:
+    smk_credentials_provider_free(given);
     if (cfg->transport)
         cfg->transport->destroy(cfg->transport);
     return rc;
@@ -280,6 +332,11 @@ const char *smk_client_region(const struct smk_client *c)
     return c->region;
 }
 
+void smk_client_sources(const struct smk_client *c, struct smk_client_sources *out)
+{
+    *out = c->sources;
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 void smk_request_init(struct smk_request *r)
@@ -289,6 +346,7 @@ void smk_request_init(struct smk_request *r)
     smk_buf_init(&r->url, 4096);
     smk_buf_init(&r->body, MAX_REQUEST_BODY);
     smk_sigv4_result_init(&r->sig);
+    smk_buf_init(&r->session_token, 64 * 1024);
 }
 
 void smk_request_cleanup(struct smk_request *r)
@@ -296,6 +354,7 @@ void smk_request_cleanup(struct smk_request *r)
     smk_buf_cleanup(&r->url);
     smk_buf_cleanup(&r->body);
     smk_sigv4_result_cleanup(&r->sig);
+    smk_buf_cleanup_secure(&r->session_token);
     r->n_headers = 0;
 }
 
@@ -312,13 +371,28 @@ static enum smk_err sign_request(struct smk_client *c, struct smk_request *r, in
                                  struct smk_error *err)
 {
     const struct smk_service_info *svc = smk_service_info();
-    struct smk_sigv4_credentials creds = {c->access_key_id, c->secret_access_key,
-                                          c->session_token};
+    struct smk_sigv4_credentials creds;
     struct smk_sigv4_params params = {c->region, svc->signing_name, time, 0};
     struct smk_sigv4_request sreq;
     struct smk_header to_sign[3];
+    struct smk_credentials cur;
     enum smk_err rc;
     size_t n = 0;
+
+    /* Cheap while cached; fetches or refreshes temporary credentials. */
+    rc = smk_credentials_get(c->creds, &cur, err);
+    if (rc != SMK_OK)
+        return rc;
+    if (r->session_token.data)
+        OPENSSL_cleanse(r->session_token.data, r->session_token.len);
+    smk_buf_reset(&r->session_token);
+    if (cur.session_token &&
+        smk_buf_append_str(&r->session_token, cur.session_token) != SMK_OK)
+        return smk_error_set(err, SMK_E_CREDENTIALS, "InvalidCredentials",
+                             "the session token is too long");
+    creds.access_key_id = cur.access_key_id;
+    creds.secret_access_key = cur.secret_access_key;
+    creds.session_token = cur.session_token;
 
     set_header(&to_sign[0], "host", r->host);
     set_header(&to_sign[1], "content-type", svc->content_type);
@@ -337,8 +411,8 @@ static enum smk_err sign_request(struct smk_client *c, struct smk_request *r, in
     set_header(&r->headers[n++], "Content-Type", svc->content_type);
     set_header(&r->headers[n++], "X-Amz-Target", r->target);
     set_header(&r->headers[n++], "X-Amz-Date", r->sig.amz_date);
-    if (c->session_token)
-        set_header(&r->headers[n++], "X-Amz-Security-Token", c->session_token);
+    if (cur.session_token)
+        set_header(&r->headers[n++], "X-Amz-Security-Token", smk_buf_cstr(&r->session_token));
     set_header(&r->headers[n++], "Authorization", smk_buf_cstr(&r->sig.authorization));
     set_header(&r->headers[n++], "User-Agent", USER_AGENT);
     r->n_headers = n;

@@ -1,4 +1,7 @@
-/* Process-wide initialisation: libcurl's global state, exactly once. */
+/* Process-wide initialisation: libcurl's global state, exactly once, when
+ * the first client (or credentials provider with its own transport) is
+ * made -- not when the library or the Lua module is loaded, so that a
+ * program that only validates or builds requests never pays for it. */
 #include <pthread.h>
 
 #include <curl/curl.h>

@@ -46,6 +46,13 @@ enum smk_err smk_value_set_string(struct smk_arena *a, struct smk_value *v, cons
     return set_text(a, v, SMK_VALUE_STRING, p, n);
 }
 
+void smk_value_set_string_ref(struct smk_value *v, const char *p, size_t n)
+{
+    v->kind = SMK_VALUE_STRING;
+    v->u.s.ptr = p;
+    v->u.s.len = n;
+}
+
 enum smk_err smk_value_set_invalid(struct smk_arena *a, struct smk_value *v, const char *what)
 {
     return set_text(a, v, SMK_VALUE_INVALID, what, strlen(what));

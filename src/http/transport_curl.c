@@ -11,12 +11,26 @@
 
 #include "smk/transport.h"
 
+/* Longest "Name: value" header line sent. */
+#define HEADER_LINE_MAX 8192
+
 struct curl_transport {
     struct smk_transport base; /* first: the public vtable */
     CURL *easy;
     char *ca_bundle;
     struct smk_http_response *resp; /* the response being filled */
     int body_too_large;             /* set when on_body hit the body max */
+    /* The request's header list, rebuilt in place on every call without
+     * allocating once warm: the "Name: value" lines are written into `lines`
+     * (NUL-separated) and `nodes` is a curl_slist whose entries point into
+     * it. libcurl only reads a CURLOPT_HTTPHEADER list, during
+     * curl_easy_perform; it is ours to keep and reuse (never given to
+     * curl_slist_free_all). */
+    struct smk_buf lines;
+    struct curl_slist *nodes;
+    size_t n_nodes;
+    char *url; /* the CURLOPT_URL last set, to set it only when it changes */
+    long connect_timeout_ms, timeout_ms; /* last set; -1: not yet */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -101,41 +115,94 @@ static enum smk_err curl_failure(struct curl_transport *t, CURLcode rc,
     return code;
 }
 
+/* Fill t->nodes with req's headers plus "Expect:" (no 100-continue round
+ * trip), as one list of lines in t->lines. */
+static enum smk_err build_headers(struct curl_transport *t, const struct smk_http_request *req,
+                                  struct smk_error *err)
+{
+    size_t i, j, n = req->n_headers + 1, off = 0;
+    enum smk_err rc = SMK_OK;
+
+    if (n > t->n_nodes) {
+        struct curl_slist *nodes = realloc(t->nodes, n * sizeof(*nodes));
+        if (nodes == NULL)
+            return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory building headers");
+        t->nodes = nodes;
+        t->n_nodes = n;
+    }
+    smk_buf_reset(&t->lines);
+    for (i = 0; i < req->n_headers && rc == SMK_OK; i++) {
+        const struct smk_header *h = &req->headers[i];
+        if (h->name_len + h->value_len + 2 >= HEADER_LINE_MAX)
+            return smk_error_set(err, SMK_E_INVALID_ARG, NULL, "header %.*s is too long",
+                                 (int)(h->name_len > 128 ? 128 : h->name_len), h->name);
+        for (j = 0; j < h->name_len + h->value_len; j++) {
+            char c = j < h->name_len ? h->name[j] : h->value[j - h->name_len];
+            if (c == '\r' || c == '\n' || c == '\0') /* would split or cut the line */
+                return smk_error_set(err, SMK_E_INVALID_ARG, NULL,
+                                     "header %.*s contains CR, LF or NUL",
+                                     (int)(h->name_len > 128 ? 128 : h->name_len), h->name);
+        }
+        rc = smk_buf_append(&t->lines, h->name, h->name_len);
+        if (rc == SMK_OK)
+            rc = smk_buf_append(&t->lines, ": ", 2);
+        if (rc == SMK_OK)
+            rc = smk_buf_append(&t->lines, h->value, h->value_len);
+        if (rc == SMK_OK) /* the terminator of this line */
+            rc = smk_buf_append(&t->lines, "", 1);
+    }
+    if (rc == SMK_OK)
+        rc = smk_buf_append(&t->lines, "Expect:", 8);
+    if (rc != SMK_OK)
+        return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory building headers");
+    /* Point the nodes at the lines only now: the buffer may have moved. */
+    for (i = 0; i < n; i++) {
+        t->nodes[i].data = t->lines.data + off;
+        t->nodes[i].next = i + 1 < n ? &t->nodes[i + 1] : NULL;
+        off += i < req->n_headers ? req->headers[i].name_len + 2 + req->headers[i].value_len + 1
+                                  : 0;
+    }
+    return SMK_OK;
+}
+
+static enum smk_err set_url(struct curl_transport *t, const char *url, struct smk_error *err)
+{
+    char *copy;
+
+    if (t->url != NULL && strcmp(t->url, url) == 0)
+        return SMK_OK;
+    copy = strdup(url);
+    if (copy == NULL)
+        return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+    if (curl_easy_setopt(t->easy, CURLOPT_URL, url) != CURLE_OK) {
+        free(copy);
+        free(t->url);
+        t->url = NULL;
+        return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
+    }
+    free(t->url);
+    t->url = copy;
+    return SMK_OK;
+}
+
 static enum smk_err curl_send(struct smk_transport *self, const struct smk_http_request *req,
                               struct smk_http_response *resp, struct smk_error *err)
 {
     struct curl_transport *t = (struct curl_transport *)self;
-    struct curl_slist *headers = NULL, *next;
-    char line[8192];
-    enum smk_err rc = SMK_OK;
+    long connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 5000L;
+    long timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 0L;
+    enum smk_err rc;
     CURLcode cc;
     long status = 0;
-    size_t i;
 
     smk_http_response_reset(resp);
     t->errbuf[0] = '\0';
-    for (i = 0; i < req->n_headers; i++) {
-        const struct smk_header *h = &req->headers[i];
-        int n = snprintf(line, sizeof(line), "%.*s: %.*s", (int)h->name_len, h->name,
-                         (int)h->value_len, h->value);
-        if (n < 0 || (size_t)n >= sizeof(line)) {
-            rc = smk_error_set(err, SMK_E_INVALID_ARG, NULL, "header %.*s is too long",
-                               (int)h->name_len, h->name);
-            goto done;
-        }
-        next = curl_slist_append(headers, line);
-        if (next == NULL)
-            goto nomem;
-        headers = next;
-    }
-    /* No "Expect: 100-continue" round trip; no default Accept header. */
-    next = curl_slist_append(headers, "Expect:");
-    if (next == NULL)
-        goto nomem;
-    headers = next;
-
-    curl_easy_setopt(t->easy, CURLOPT_URL, req->url);
-    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, headers);
+    rc = build_headers(t, req, err);
+    if (rc == SMK_OK)
+        rc = set_url(t, req->url, err);
+    if (rc != SMK_OK)
+        return rc;
+    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->nodes);
     if (strcmp(req->method, "POST") == 0) {
         curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
         curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
@@ -145,28 +212,28 @@ static enum smk_err curl_send(struct smk_transport *self, const struct smk_http_
         curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST,
                          strcmp(req->method, "GET") == 0 ? NULL : req->method);
     }
-    curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 5000L);
-    curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 0L);
+    if (connect_ms != t->connect_timeout_ms) {
+        curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+        t->connect_timeout_ms = connect_ms;
+    }
+    if (timeout_ms != t->timeout_ms) {
+        curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+        t->timeout_ms = timeout_ms;
+    }
     t->resp = resp;
     t->body_too_large = 0;
-    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, resp);
 
     cc = curl_easy_perform(t->easy);
     if (cc != CURLE_OK) {
         rc = curl_failure(t, cc, resp, err);
-        goto done;
+    } else {
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        resp->status = (int)status;
     }
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-    resp->status = (int)status;
-done:
-    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(headers);
+    /* The header list stays set: it lives as long as the handle, and
+     * libcurl reads it (and the body) only inside curl_easy_perform. */
     return rc;
-nomem:
-    rc = smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory building headers");
-    goto done;
 }
 
 static void curl_destroy(struct smk_transport *self)
@@ -177,6 +244,10 @@ static void curl_destroy(struct smk_transport *self)
         return;
     curl_easy_cleanup(t->easy);
     free(t->ca_bundle);
+    free(t->url);
+    free(t->nodes);
+    /* the lines held the Authorization and session token headers */
+    smk_buf_cleanup_secure(&t->lines);
     free(t);
 }
 
@@ -191,6 +262,9 @@ enum smk_err smk_transport_curl_new(const struct smk_curl_options *opts,
         return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
     t->base.send = curl_send;
     t->base.destroy = curl_destroy;
+    smk_buf_init(&t->lines, 64u * 1024u);
+    t->connect_timeout_ms = -1;
+    t->timeout_ms = -1;
     t->easy = curl_easy_init();
     if (t->easy == NULL) {
         free(t);
@@ -214,6 +288,7 @@ enum smk_err smk_transport_curl_new(const struct smk_curl_options *opts,
     curl_easy_setopt(t->easy, CURLOPT_USERAGENT, NULL);
     curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
     if (opts && opts->verbose)
         curl_easy_setopt(t->easy, CURLOPT_VERBOSE, 1L);
     *out = &t->base;

@@ -26,21 +26,28 @@
 #define SMK_AWS_ERROR_BODY_MAX (1u << 20)
 
 /* Copy `n` bytes of `src` into `dst` (capacity `cap` > 0), truncating at a
- * UTF-8 character boundary, NUL-terminated. Stops at an embedded NUL. */
-static void copy_text(char *dst, size_t cap, const char *src, size_t n)
+ * UTF-8 character boundary, NUL-terminated. Stops at an embedded NUL.
+ * Returns the length copied. */
+static size_t copy_text(char *dst, size_t cap, const char *src, size_t n)
 {
     const char *nul = memchr(src, '\0', n);
 
     if (nul)
         n = (size_t)(nul - src);
     if (n >= cap) {
-        n = cap - 1;
-        /* Drop continuation bytes of a character cut in the middle. */
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
+        size_t k = cap - 1;
+        /* A character cut in the middle starts at most 3 bytes before the
+         * cut: drop it. Longer runs of continuation bytes are not UTF-8
+         * (header bytes are not checked): cut them where they are. */
+        n = k;
+        while (k > 0 && n - k < 3 && ((unsigned char)src[k] & 0xC0) == 0x80)
+            k--;
+        if (((unsigned char)src[k] & 0xC0) != 0x80)
+            n = k;
     }
     memcpy(dst, src, n);
     dst[n] = '\0';
+    return n;
 }
 
 /* The shape name in an error code value; sets *len (0 when none). */
@@ -77,10 +84,8 @@ static int code_from_member(json_t *root, const char *key, struct smk_error *err
     if (!json_is_string(v))
         return 0;
     code = sanitize_code(json_string_value(v), json_string_length(v), &len);
-    if (len == 0)
-        return 0;
-    copy_text(err->type, sizeof(err->type), code, len);
-    return 1;
+    /* empty also when it starts with "\u0000" */
+    return len > 0 && copy_text(err->type, sizeof(err->type), code, len) > 0;
 }
 
 static int message_from_member(json_t *root, const char *key, struct smk_error *err)
@@ -111,10 +116,7 @@ void smk_aws_json_parse_error(int http_status, const char *errortype_header, con
     if (errortype_header != NULL) {
         size_t len;
         const char *code = sanitize_code(errortype_header, strlen(errortype_header), &len);
-        if (len > 0) {
-            copy_text(err->type, sizeof(err->type), code, len);
-            have_code = 1;
-        }
+        have_code = len > 0 && copy_text(err->type, sizeof(err->type), code, len) > 0;
     }
     if (body != NULL && body_len > 0 && body_len <= SMK_AWS_ERROR_BODY_MAX)
         root = json_loadb(body, body_len, JSON_ALLOW_NUL, &jerr);

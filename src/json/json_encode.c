@@ -145,12 +145,90 @@ static char *escape_into(char *d, const unsigned char *p, size_t len)
     return d;
 }
 
+/* Nonzero bits in 0x80 positions when a byte of `x` is '"', '\\' or below
+ * 0x20. Exact as a yes/no (the has-zero-byte test on x, x ^ '"' and
+ * x ^ '\\', which share x's high bits; below 0x20 is the has-less test). */
+static inline uint64_t escape_bits(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+    return ((x - ones * 0x20) | ((x ^ (ones * '"')) - ones) | ((x ^ (ones * '\\')) - ones)) & ~x &
+           highs;
+}
+
+/* Whether p[0..len) goes into a JSON string unchanged: eight bytes at a
+ * time, the last (partial) word checked as the overlapping final eight
+ * bytes; short strings through the table. Most strings are clean. */
+static int is_clean(const unsigned char *p, size_t len)
+{
+    uint64_t x, acc = 0;
+    size_t i;
+
+    if (len < 8) {
+        for (i = 0; i < len; i++)
+            if (needs_escape[p[i]])
+                return 0;
+        return 1;
+    }
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&x, p + i, 8);
+        acc |= escape_bits(x);
+    }
+    memcpy(&x, p + len - 8, 8);
+    return (acc | escape_bits(x)) == 0;
+}
+
+/* is_clean and the copy in one pass: copies p[0..len) to d (room for len
+ * bytes; nothing written outside d[0..len)) and returns 1 when no byte
+ * needs escaping; returns 0 otherwise, d's bytes then being scratch. */
+static int copy_clean(char *d, const unsigned char *p, size_t len)
+{
+    uint64_t x, acc = 0;
+    size_t i;
+
+    if (len < 8) {
+        for (i = 0; i < len; i++) {
+            if (needs_escape[p[i]])
+                return 0;
+            d[i] = (char)p[i];
+        }
+        return 1;
+    }
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&x, p + i, 8);
+        acc |= escape_bits(x);
+        memcpy(d + i, &x, 8);
+    }
+    memcpy(&x, p + len - 8, 8); /* the last, overlapping word */
+    acc |= escape_bits(x);
+    memcpy(d + len - 8, &x, 8);
+    return acc == 0;
+}
+
 /* A JSON string, followed by `suffix` when it is not NUL (a map key's ':'). */
 static void put_string(struct writer *w, const char *s, size_t len, char suffix)
 {
     const unsigned char *p = (const unsigned char *)s;
     char *d;
 
+    /* Most strings need no escaping: copied while checked, no per-byte work. */
+    if (len <= STAGE_SIZE - 3 && (d = room(w, len + 3)) != NULL && copy_clean(d + 1, p, len)) {
+        size_t n = len + 2;
+        d[0] = '"';
+        d[len + 1] = '"';
+        if (suffix)
+            d[n++] = suffix;
+        w->n += n;
+        return;
+    }
+    if (len > STAGE_SIZE - 3 && is_clean(p, len)) {
+        put_char(w, '"');
+        put(w, s, len);
+        put_char(w, '"');
+        if (suffix)
+            put_char(w, suffix);
+        return;
+    }
     if (len <= (STAGE_SIZE - 3) / 6 && (d = room(w, 6 * len + 3)) != NULL) {
         char *start = d;
         *d++ = '"';

@@ -417,6 +417,15 @@ COLD static void unknown_member(struct smk_vctx *ctx, const struct smk_shape *sh
     issue_here(ctx, "unknown member %s; %s has: %s", given, sh->name, names);
 }
 
+/* An empty Lua table is an empty LIST; where a structure or map belongs it
+ * must reach the wire as {} (the encoder would write []). */
+static void empty_list_to_map(struct smk_value *v)
+{
+    v->kind = SMK_VALUE_MAP;
+    v->u.map.items = NULL;
+    v->u.map.n = 0;
+}
+
 static int check_structure(struct smk_vctx *ctx, const struct smk_shape *sh, struct smk_value *v)
 {
     uint64_t given = 0, set = 0; /* bit k: members[k] seen / set (n_members <= 64) */
@@ -445,7 +454,9 @@ static int check_structure(struct smk_vctx *ctx, const struct smk_shape *sh, str
             }
             pop(ctx);
         }
-    } else if (v->kind != SMK_VALUE_LIST || v->u.list.n != 0) { /* {}: an empty structure */
+    } else if (v->kind == SMK_VALUE_LIST && v->u.list.n == 0) { /* {}: an empty structure */
+        empty_list_to_map(v);
+    } else {
         return type_issue(ctx, sh, v);
     }
     if ((set & sh->required_mask) != sh->required_mask) {
@@ -515,8 +526,10 @@ static int check_map(struct smk_vctx *ctx, const struct smk_shape *sh, struct sm
     size_t i;
     int ok;
 
-    if (v->kind == SMK_VALUE_LIST && v->u.list.n == 0)
+    if (v->kind == SMK_VALUE_LIST && v->u.list.n == 0) {
+        empty_list_to_map(v);
         return count_bounds(ctx, sh, 0, "entry", "entries");
+    }
     if (v->kind != SMK_VALUE_MAP)
         return type_issue(ctx, sh, v);
     ok = count_bounds(ctx, sh, v->u.map.n, "entry", "entries");
@@ -1006,11 +1019,11 @@ enum smk_err smk_validate(const struct smk_operation *op, struct smk_value *inpu
     check(&ctx, op->input, input);
     if (ctx.fatal == SMK_OK && ctx.n_failed <= SMK_VCTX_FAILED_MAX)
         smk_rules_apply(&ctx, op, input);
+    sort_issues(issues); /* also the ones kept before running out of memory */
     if (ctx.fatal != SMK_OK)
         return smk_error_set(err, ctx.fatal, NULL, "out of memory while reporting violations");
     if (issues->n == 0 && issues->dropped == 0)
         return SMK_OK;
-    sort_issues(issues);
     more = issues->n + issues->dropped - 1;
     if (issues->n == 0) /* every issue dropped: only a caller-made list can do this */
         return smk_error_set(err, SMK_E_VALIDATION, "ValidationError",

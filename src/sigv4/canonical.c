@@ -87,7 +87,9 @@ static int compare_lower(const char *a, size_t alen, const char *b, size_t blen)
 
 static int equals_lower(const char *name, size_t len, const char *lowercase)
 {
-    return compare_lower(name, len, lowercase, strlen(lowercase)) == 0;
+    size_t n = strlen(lowercase);
+
+    return n == len && compare_lower(name, len, lowercase, n) == 0;
 }
 
 /* ---- canonical URI ------------------------------------------------------- */
@@ -466,7 +468,17 @@ enum smk_err smk_sigv4_append_canonical_headers(struct smk_buf *creq,
         entries[count].order = count;
         count++;
     }
-    qsort(entries, count, sizeof(*entries), compare_entries);
+    if (count <= STACK_ITEMS) { /* the usual few headers: insertion sort, no calls */
+        for (i = 1; i < count; i++) {
+            struct header_entry e = entries[i];
+            size_t j = i;
+            for (; j > 0 && compare_entries(&entries[j - 1], &e) > 0; j--)
+                entries[j] = entries[j - 1];
+            entries[j] = e;
+        }
+    } else {
+        qsort(entries, count, sizeof(*entries), compare_entries);
+    }
     rc = append_entries(creq, signed_headers, entries, count);
     scratch_release(entries, stack);
     return rc;

@@ -55,10 +55,27 @@ void smk_sigv4_key_cache_init(struct smk_sigv4_key_cache *c)
     memset(c, 0, sizeof(*c));
 }
 
+/* Wipe the key and what identifies it; the OpenSSL objects stay. */
+static void forget_key(struct smk_sigv4_key_cache *c)
+{
+    OPENSSL_cleanse(c->date, sizeof(c->date));
+    OPENSSL_cleanse(c->region, sizeof(c->region));
+    OPENSSL_cleanse(c->service, sizeof(c->service));
+    OPENSSL_cleanse(c->key, sizeof(c->key));
+    OPENSSL_cleanse(c->secret, sizeof(c->secret));
+    c->secret_len = 0;
+    c->valid = 0;
+}
+
 void smk_sigv4_key_cache_cleanup(struct smk_sigv4_key_cache *c)
 {
+    /* Freeing a MAC context wipes its key state. */
+    EVP_MAC_CTX_free(c->hmac_signing);
+    EVP_MAC_CTX_free(c->hmac);
+    EVP_MD_CTX_free(c->md_ctx);
+    EVP_MD_free(c->sha256);
     OPENSSL_cleanse(c, sizeof(*c));
-    c->valid = 0;
+    smk_sigv4_key_cache_init(c);
 }
 
 /* ---- primitives ------------------------------------------------------------- */
@@ -75,52 +92,124 @@ static void to_hex(const unsigned char *p, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-/* SHA-256 and HMAC-SHA256 implementations fetched once per signing, so that
- * the five to seven primitives of one signature share one algorithm lookup.
- * Owned by one smk_sigv4_sign() call. */
+/* The OpenSSL objects one signature uses: SHA-256 fetched from the provider
+ * store once, one digest context reused by every hash (EVP_DigestInit_ex2
+ * re-initialises it in place), one HMAC-SHA256 context re-keyed by every
+ * hmac_sha256(), and, with a key cache, one HMAC context that keeps the
+ * cached signing key. They live in the key cache when there is one (created
+ * by its first signature, freed by its cleanup), else they are created and
+ * freed by the call (`owned`). */
 struct crypto {
     EVP_MD *sha256;
-    EVP_MAC_CTX *hmac; /* digest set; re-keyed by every hmac_sha256() */
+    EVP_MD_CTX *md;
+    EVP_MAC_CTX *hmac;
+    EVP_MAC_CTX *hmac_signing; /* NULL without a cache */
+    int owned;
 };
 
-static int crypto_open(struct crypto *c)
+static EVP_MAC_CTX *new_hmac_sha256(EVP_MAC *mac)
 {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
         OSSL_PARAM_construct_end(),
     };
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
 
-    c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    c->hmac = mac ? EVP_MAC_CTX_new(mac) : NULL;
-    EVP_MAC_free(mac); /* the context keeps its own reference */
-    return c->sha256 != NULL && c->hmac != NULL && EVP_MAC_CTX_set_params(c->hmac, params) == 1;
+    if (ctx != NULL && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
 }
 
-/* Frees the contexts; OpenSSL wipes the HMAC key state. */
+static void crypto_free(struct crypto *c)
+{
+    EVP_MAC_CTX_free(c->hmac_signing);
+    EVP_MAC_CTX_free(c->hmac);
+    EVP_MD_CTX_free(c->md);
+    EVP_MD_free(c->sha256);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Fetch and create everything; 0 (nothing left allocated) on failure. */
+static int crypto_create(struct crypto *c, int with_signing)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+
+    memset(c, 0, sizeof(*c));
+    c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    c->md = EVP_MD_CTX_new();
+    c->hmac = mac ? new_hmac_sha256(mac) : NULL;
+    if (with_signing)
+        c->hmac_signing = mac ? new_hmac_sha256(mac) : NULL;
+    EVP_MAC_free(mac); /* the contexts keep their own references */
+    if (c->sha256 == NULL || c->md == NULL || c->hmac == NULL ||
+        (with_signing && c->hmac_signing == NULL)) {
+        crypto_free(c);
+        return 0;
+    }
+    return 1;
+}
+
+static int crypto_open(struct crypto *c, struct smk_sigv4_key_cache *cache)
+{
+    memset(c, 0, sizeof(*c));
+    if (cache == NULL) {
+        if (!crypto_create(c, 0))
+            return 0;
+        c->owned = 1;
+        return 1;
+    }
+    if (cache->sha256 == NULL) {
+        struct crypto fresh;
+        if (!crypto_create(&fresh, 1))
+            return 0;
+        cache->sha256 = fresh.sha256;
+        cache->md_ctx = fresh.md;
+        cache->hmac = fresh.hmac;
+        cache->hmac_signing = fresh.hmac_signing;
+    }
+    c->sha256 = cache->sha256;
+    c->md = cache->md_ctx;
+    c->hmac = cache->hmac;
+    c->hmac_signing = cache->hmac_signing;
+    c->owned = 0;
+    return 1;
+}
+
+/* Frees what the call created; the cache's objects stay for the next call. */
 static void crypto_close(struct crypto *c)
 {
-    EVP_MAC_CTX_free(c->hmac);
-    EVP_MD_free(c->sha256);
-    c->hmac = NULL;
-    c->sha256 = NULL;
+    if (c->owned)
+        crypto_free(c);
+    memset(c, 0, sizeof(*c));
 }
 
 static int sha256(const struct crypto *c, const void *p, size_t n, unsigned char md[32])
 {
     unsigned int len = 0;
 
-    return EVP_Digest(n ? p : "", n, md, &len, c->sha256, NULL) == 1 && len == 32;
+    return EVP_DigestInit_ex2(c->md, c->sha256, NULL) == 1 &&
+           EVP_DigestUpdate(c->md, n ? p : "", n) == 1 &&
+           EVP_DigestFinal_ex(c->md, md, &len) == 1 && len == 32;
+}
+
+/* HMAC-SHA256 with `ctx`: keyed with `key` when it is not NULL, else with
+ * the key it was last given (EVP_MAC_init re-initialises it without the
+ * key schedule). */
+static int mac_with(EVP_MAC_CTX *ctx, const void *key, size_t key_len, const void *data,
+                    size_t n, unsigned char mac[32])
+{
+    size_t len = 0;
+
+    return EVP_MAC_init(ctx, key, key_len, NULL) == 1 && EVP_MAC_update(ctx, data, n) == 1 &&
+           EVP_MAC_final(ctx, mac, &len, 32) == 1 && len == 32;
 }
 
 static int hmac_sha256(const struct crypto *c, const void *key, size_t key_len,
                        const void *data, size_t n, unsigned char mac[32])
 {
-    size_t len = 0;
-
-    return EVP_MAC_init(c->hmac, key, key_len, NULL) == 1 &&
-           EVP_MAC_update(c->hmac, data, n) == 1 && EVP_MAC_final(c->hmac, mac, &len, 32) == 1 &&
-           len == 32;
+    return mac_with(c->hmac, key, key_len, data, n, mac);
 }
 
 enum smk_err smk_sha256_hex(const void *p, size_t n, char out[65])
@@ -318,48 +407,98 @@ static enum smk_err derive_signing_key(const struct crypto *c, const char *secre
     return rc;
 }
 
-static int cache_matches(const struct smk_sigv4_key_cache *c, const char *date8,
-                         const char *region, const char *service,
-                         const unsigned char digest[32])
+/* Whether `cache` may hold the key for these names and this secret. */
+static int cacheable(const struct smk_sigv4_key_cache *cache,
+                     const struct smk_sigv4_params *params, size_t secret_len)
 {
-    return c->valid && strcmp(c->date, date8) == 0 && strcmp(c->region, region) == 0 &&
-           strcmp(c->service, service) == 0 &&
-           CRYPTO_memcmp(c->secret_digest, digest, 32) == 0;
+    return cache != NULL && strlen(params->region) < sizeof(cache->region) &&
+           strlen(params->service) < sizeof(cache->service) &&
+           secret_len <= sizeof(cache->secret);
 }
 
-/* The signing key, from `cache` when it holds the key for these inputs;
- * otherwise derived and (when the names fit) stored in `cache`, replacing
- * and wiping what it held. */
-static enum smk_err get_signing_key(const struct crypto *c, const char *secret,
-                                    const char *date8,
-                                    const struct smk_sigv4_params *params,
-                                    struct smk_sigv4_key_cache *cache, unsigned char key[32])
+/* Whether the cached key was derived for exactly these inputs. The secret
+ * is compared with the stored copy in constant time (its length is not a
+ * secret worth hiding: AWS secrets all have 40 bytes). */
+static int cache_matches(const struct smk_sigv4_key_cache *c, const char *date8,
+                         const char *region, const char *service, const char *secret,
+                         size_t secret_len)
 {
-    unsigned char digest[32];
-    enum smk_err rc;
+    return c->valid && c->secret_len == secret_len &&
+           CRYPTO_memcmp(c->secret, secret, secret_len) == 0 && strcmp(c->date, date8) == 0 &&
+           strcmp(c->region, region) == 0 && strcmp(c->service, service) == 0;
+}
 
-    if (cache == NULL || strlen(params->region) >= sizeof(cache->region) ||
-        strlen(params->service) >= sizeof(cache->service))
-        return derive_signing_key(c, secret, date8, params->region, params->service, key);
-    if (!sha256(c, secret, strlen(secret), digest))
-        return SMK_E_CRYPTO;
-    if (cache_matches(cache, date8, params->region, params->service, digest)) {
-        memcpy(key, cache->key, 32);
-        rc = SMK_OK;
-    } else {
+/* Whether HMAC contexts re-initialised without a key (EVP_MAC_init(ctx,
+ * NULL, 0, NULL) after a final) compute the MAC of the key they hold, as
+ * OpenSSL documents since 3.0.3; earlier 3.0 releases did not reset the
+ * state. Checked against a freshly keyed computation whenever a key is
+ * derived (two HMACs, once a day); where it fails the context is dropped
+ * and the cached key is given again on every signature instead. */
+static int reinit_keeps_key(EVP_MAC_CTX *ctx)
+{
+    static const unsigned char k[32] = {1, 2, 3};
+    unsigned char a[32], b[32];
+
+    return mac_with(ctx, k, sizeof(k), "x", 1, a) && mac_with(ctx, NULL, 0, "x", 1, b) &&
+           memcmp(a, b, 32) == 0;
+}
+
+/* The signature of the string to sign: HMAC-SHA256 under the signing key.
+ * With a usable cache the key comes from it, derived and stored first when
+ * the cache holds another (replacing and wiping that one); the cache's
+ * signing context keeps the key, so a hit costs one HMAC and no key
+ * schedule. Without one the key is derived for this call and wiped. */
+static enum smk_err sign_string(const struct crypto *c, const char *date8,
+                                const struct smk_sigv4_credentials *creds,
+                                const struct smk_sigv4_params *params,
+                                struct smk_sigv4_key_cache *cache, const struct smk_buf *sts,
+                                unsigned char mac[32])
+{
+    const char *secret = creds->secret_access_key;
+    size_t secret_len = strlen(secret);
+    unsigned char key[32];
+    enum smk_err rc = SMK_OK;
+    int keyed = 0; /* the signing context was just given the key */
+
+    if (!cacheable(cache, params, secret_len)) {
         rc = derive_signing_key(c, secret, date8, params->region, params->service, key);
-        smk_sigv4_key_cache_cleanup(cache);
+        if (rc == SMK_OK && !hmac_sha256(c, key, 32, sts->data, sts->len, mac))
+            rc = SMK_E_CRYPTO;
+        OPENSSL_cleanse(key, sizeof(key));
+        return rc;
+    }
+    if (!cache_matches(cache, date8, params->region, params->service, secret, secret_len)) {
+        forget_key(cache);
+        rc = derive_signing_key(c, secret, date8, params->region, params->service, key);
+        if (rc == SMK_OK && cache->hmac_signing != NULL &&
+            !reinit_keeps_key(cache->hmac_signing)) {
+            EVP_MAC_CTX_free(cache->hmac_signing);
+            cache->hmac_signing = NULL;
+        }
         if (rc == SMK_OK) {
             memcpy(cache->date, date8, 9);
             memcpy(cache->region, params->region, strlen(params->region) + 1);
             memcpy(cache->service, params->service, strlen(params->service) + 1);
             memcpy(cache->key, key, 32);
-            memcpy(cache->secret_digest, digest, 32);
+            memcpy(cache->secret, secret, secret_len);
+            cache->secret_len = secret_len;
             cache->valid = 1;
+            if (cache->hmac_signing != NULL) {
+                keyed = 1;
+                if (!mac_with(cache->hmac_signing, key, 32, sts->data, sts->len, mac)) {
+                    forget_key(cache);
+                    rc = SMK_E_CRYPTO;
+                }
+            }
         }
+        OPENSSL_cleanse(key, sizeof(key));
+        if (rc != SMK_OK || keyed)
+            return rc;
     }
-    OPENSSL_cleanse(digest, sizeof(digest));
-    return rc;
+    if (cache->hmac_signing != NULL)
+        return mac_with(cache->hmac_signing, NULL, 0, sts->data, sts->len, mac) ? SMK_OK
+                                                                                : SMK_E_CRYPTO;
+    return hmac_sha256(c, cache->key, 32, sts->data, sts->len, mac) ? SMK_OK : SMK_E_CRYPTO;
 }
 
 /* ---- assembly ---------------------------------------------------------------- */
@@ -470,16 +609,11 @@ static enum smk_err compute_signature(const struct crypto *c, struct smk_sigv4_r
                                       const struct smk_sigv4_params *params,
                                       struct smk_sigv4_key_cache *cache)
 {
-    unsigned char key[32], mac[32];
-    enum smk_err rc;
+    unsigned char mac[32];
+    enum smk_err rc = sign_string(c, date8, creds, params, cache, &out->string_to_sign, mac);
 
-    rc = get_signing_key(c, creds->secret_access_key, date8, params, cache, key);
-    if (rc == SMK_OK && !hmac_sha256(c, key, sizeof(key), out->string_to_sign.data,
-                                     out->string_to_sign.len, mac))
-        rc = SMK_E_CRYPTO;
     if (rc == SMK_OK)
         to_hex(mac, sizeof(mac), out->signature);
-    OPENSSL_cleanse(key, sizeof(key));
     return rc;
 }
 
@@ -534,7 +668,7 @@ enum smk_err smk_sigv4_sign(const struct smk_sigv4_request *req,
                             struct smk_sigv4_key_cache *cache, struct smk_sigv4_result *out,
                             struct smk_error *err)
 {
-    struct crypto c = {NULL, NULL};
+    struct crypto c;
     enum smk_err rc;
 
     if (out == NULL)
@@ -548,7 +682,8 @@ enum smk_err smk_sigv4_sign(const struct smk_sigv4_request *req,
     if (!format_amz_date(params->time, out->amz_date))
         return smk_error_set(err, SMK_E_INVALID_ARG, NULL,
                              "SigV4: the signing time is outside years 0000-9999");
-    rc = crypto_open(&c) ? sign_validated(&c, req, creds, params, cache, out) : SMK_E_CRYPTO;
+    rc = crypto_open(&c, cache) ? sign_validated(&c, req, creds, params, cache, out)
+                                : SMK_E_CRYPTO;
     crypto_close(&c);
     if (rc != SMK_OK)
         clear_result(out);

@@ -1,0 +1,272 @@
+/*
+ * Endpoint resolution: every case of the official SageMaker endpoint rule
+ * tests ($SMK_SHARED_DIR/conformance/sagemaker-endpoint-tests.json) through
+ * smk_endpoint_resolve and through smk_client_new (the path a client takes,
+ * with the environment and the shared files neutralised), then the endpoint
+ * configuration sources in their order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+#include "smk/client.h"
+#include "smk/endpoint.h"
+
+#ifndef SMK_SHARED_DIR
+#define SMK_SHARED_DIR "../shared"
+#endif
+
+static char dir[256];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    if (f == NULL) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+static void neutral_env(void)
+{
+    static const char *const vars[] = {
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CA_BUNDLE", NULL};
+    char path[512];
+    size_t i;
+
+    for (i = 0; vars[i]; i++)
+        unsetenv(vars[i]);
+    snprintf(path, sizeof(path), "%s/config", dir);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+    write_file("config", "");
+    write_file("credentials", "");
+}
+
+/* A client for these settings; returns its endpoint (copied) or NULL with err. */
+static char *client_endpoint(const char *region, int fips, int dualstack, const char *endpoint,
+                             struct smk_error *err, struct smk_client_sources *src)
+{
+    struct smk_client_config cfg;
+    struct smk_client *c = NULL;
+    char *url = NULL;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.region = region;
+    cfg.use_fips = fips;
+    cfg.use_dualstack = dualstack;
+    cfg.endpoint = endpoint;
+    cfg.allow_http = 1;
+    cfg.credentials.access_key_id = "AKIDEXAMPLE";
+    cfg.credentials.secret_access_key = "secret";
+    smk_error_clear(err);
+    if (smk_client_new(&cfg, &c, err) != SMK_OK)
+        return NULL;
+    url = strdup(smk_client_endpoint(c));
+    if (src)
+        smk_client_sources(c, src);
+    smk_client_free(c);
+    return url;
+}
+
+static void conformance(void)
+{
+    const char *shared = getenv("SMK_SHARED_DIR");
+    char path[4096];
+    json_error_t jerr;
+    json_t *root, *tests, *t;
+    size_t i, n_url = 0, n_err = 0;
+
+    if (shared == NULL || *shared == '\0')
+        shared = SMK_SHARED_DIR;
+    snprintf(path, sizeof(path), "%s/conformance/sagemaker-endpoint-tests.json", shared);
+    root = json_load_file(path, 0, &jerr);
+    if (root == NULL) {
+        char why[4300];
+        snprintf(why, sizeof(why),
+                 "SageMaker endpoint rule conformance (47 cases) NOT RUN: %s is missing or "
+                 "unreadable (set SMK_SHARED_DIR)",
+                 path);
+        harness_skip(why);
+        return;
+    }
+    tests = json_object_get(root, "tests");
+    CHECK(json_is_array(tests) && json_array_size(tests) == 47);
+    neutral_env();
+    json_array_foreach(tests, i, t) {
+        json_t *params = json_object_get(t, "params"), *expect = json_object_get(t, "expect");
+        const char *region = json_string_value(json_object_get(params, "Region"));
+        const char *custom = json_string_value(json_object_get(params, "Endpoint"));
+        int fips = json_is_true(json_object_get(params, "UseFIPS"));
+        int ds = json_is_true(json_object_get(params, "UseDualStack"));
+        const char *want_url = json_string_value(json_object_get(expect, "url"));
+        const char *want_err = json_string_value(json_object_get(expect, "error"));
+        struct smk_buf url;
+        struct smk_error err;
+        enum smk_err rc;
+        char name[256];
+        char *got;
+
+        smk_buf_init(&url, 4096);
+        smk_error_clear(&err);
+        rc = smk_endpoint_resolve(region, fips, ds, custom, &url, &err);
+        if (want_url) {
+            n_url++;
+            CHECK(rc == SMK_OK);
+            CHECK_STR(smk_buf_cstr(&url), want_url);
+        } else {
+            n_err++;
+            CHECK(rc == SMK_E_CONFIG);
+            CHECK_STR(err.message, want_err);
+        }
+        smk_buf_cleanup(&url);
+        /* The same through a client (it needs a region to sign for). */
+        got = client_endpoint(region, fips ? 1 : -1, ds ? 1 : -1, custom, &err, NULL);
+        if (want_url && region) {
+            CHECK_STR(got, want_url);
+        } else if (want_url) {
+            CHECK(got == NULL && err.code == SMK_E_CONFIG && strcmp(err.type, "MissingRegion") == 0);
+        } else if (region) {
+            CHECK(got == NULL && err.code == SMK_E_CONFIG);
+            CHECK_STR(err.message, want_err);
+        } else {
+            CHECK(got == NULL && err.code == SMK_E_CONFIG);
+        }
+        free(got);
+        snprintf(name, sizeof(name), "endpoint case %zu (%s%s%s)", i + 1, region ? region : "-",
+                 fips ? " fips" : "", ds ? " dualstack" : "");
+        harness_end_case(name);
+    }
+    printf("endpoint rules: %zu URL cases, %zu error cases checked\n", n_url, n_err);
+    json_decref(root);
+}
+
+static void configured_endpoints(void)
+{
+    struct smk_client_sources src;
+    struct smk_error err;
+    char *got;
+
+    neutral_env();
+    write_file("config", "[default]\nregion = eu-west-1\nservices = emu\n"
+                         "use_dualstack_endpoint = true\n"
+                         "[services emu]\nsagemaker =\n  endpoint_url = http://127.0.0.1:4566\n"
+                         "[profile plain]\nregion = eu-west-2\nendpoint_url = http://127.0.0.1:1\n"
+                         "[profile fips]\nregion = us-east-1\nuse_fips_endpoint = true\n");
+    /* Profile: region, dual-stack + services section -> the rule set's error. */
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK(got == NULL && err.code == SMK_E_CONFIG);
+    CHECK_STR(err.message, "Invalid Configuration: Dualstack and custom endpoint are not supported");
+    got = client_endpoint(NULL, 0, -1, NULL, &err, &src);
+    CHECK_STR(got, "http://127.0.0.1:4566");
+    CHECK_STR(src.endpoint_source, "profile services section");
+    CHECK_STR(src.region_source, "profile");
+    free(got);
+    setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(got, "https://api.sagemaker.eu-west-1.api.aws");
+    CHECK_STR(src.endpoint_source, "endpoint rules");
+    free(got);
+    unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:2", 1);
+    got = client_endpoint(NULL, 0, -1, NULL, &err, &src);
+    CHECK_STR(got, "http://127.0.0.1:2");
+    CHECK_STR(src.endpoint_source, "AWS_ENDPOINT_URL");
+    free(got);
+    setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:3", 1);
+    got = client_endpoint(NULL, 0, -1, NULL, &err, &src);
+    CHECK_STR(got, "http://127.0.0.1:3");
+    CHECK_STR(src.endpoint_source, "AWS_ENDPOINT_URL_SAGEMAKER");
+    free(got);
+    got = client_endpoint(NULL, 0, -1, "http://127.0.0.1:9", &err, &src); /* the option wins */
+    CHECK_STR(got, "http://127.0.0.1:9");
+    CHECK_STR(src.endpoint_source, "option");
+    free(got);
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_SAGEMAKER");
+    setenv("AWS_PROFILE", "plain", 1);
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(got, "http://127.0.0.1:1");
+    CHECK_STR(src.endpoint_source, "profile endpoint_url");
+    free(got);
+    setenv("AWS_PROFILE", "fips", 1);
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(got, "https://api-fips.sagemaker.us-east-1.amazonaws.com");
+    CHECK(src.use_fips == 1);
+    free(got);
+    setenv("AWS_USE_FIPS_ENDPOINT", "false", 1); /* the environment beats the profile */
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(got, "https://api.sagemaker.us-east-1.amazonaws.com");
+    free(got);
+    got = client_endpoint(NULL, 1, 0, NULL, &err, &src); /* the option beats both */
+    CHECK_STR(got, "https://api-fips.sagemaker.us-east-1.amazonaws.com");
+    free(got);
+    setenv("AWS_USE_FIPS_ENDPOINT", "1", 1);
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK(got == NULL && err.code == SMK_E_CONFIG && strstr(err.message, "true or false"));
+    neutral_env();
+}
+
+static void region_order(void)
+{
+    struct smk_client_sources src;
+    struct smk_error err;
+    char *got;
+
+    neutral_env();
+    write_file("config", "[default]\nregion = ap-south-1\n");
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(got, "https://api.sagemaker.ap-south-1.amazonaws.com");
+    CHECK_STR(src.region_source, "profile");
+    free(got);
+    setenv("AWS_DEFAULT_REGION", "sa-east-1", 1);
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(src.region_source, "AWS_DEFAULT_REGION");
+    free(got);
+    setenv("AWS_REGION", "eu-north-1", 1);
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK_STR(got, "https://api.sagemaker.eu-north-1.amazonaws.com");
+    CHECK_STR(src.region_source, "AWS_REGION");
+    free(got);
+    got = client_endpoint("us-west-1", 0, 0, NULL, &err, &src);
+    CHECK_STR(src.region_source, "option");
+    free(got);
+    neutral_env();
+    got = client_endpoint(NULL, 0, 0, NULL, &err, &src);
+    CHECK(got == NULL && err.code == SMK_E_CONFIG && strcmp(err.type, "MissingRegion") == 0);
+    CHECK(strstr(err.message, "AWS_REGION") != NULL);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/smk-test-endpoints-XXXXXX");
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return 2;
+    }
+    conformance();
+    RUN(configured_endpoints);
+    RUN(region_order);
+    {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/config", dir);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s/credentials", dir);
+        unlink(path);
+        rmdir(dir);
+    }
+    return harness_report("endpoints");
+}
