@@ -7,9 +7,10 @@
  *   encode    smk_json_encode of the tree
  *   sign      smk_sigv4_sign of the body with a warm signing-key cache
  *   build     smk_client_build_request: validate + encode + sign
- *   fetch     what a sign pays when it fetches its OpenSSL algorithms each
- *             time: EVP_MD_fetch + EVP_MAC_fetch + EVP_MAC_CTX_new + set
- *             params + free (no hashing), to size that overhead alone
+ *   fetch     what a sign paid when it fetched its OpenSSL algorithms each
+ *             time (now once per key cache): EVP_MD_fetch + EVP_MAC_fetch +
+ *             EVP_MAC_CTX_new + set params + free (no hashing), to size
+ *             that overhead alone
  *
  * usage: phases NAME BODY_FILE RUNS CALLS   (NAME labels the rows)
  * prints "R phase_<phase>_NAME v1 .. vRUNS" (per-call microseconds, median

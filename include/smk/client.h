@@ -65,7 +65,21 @@ struct smk_client_config {
     int use_dualstack;
     long connect_timeout_ms; /* 0: 5000 */
     long read_timeout_ms;    /* per attempt; 0: 60000 */
-    unsigned max_attempts;   /* first try included; 0: 3 */
+    /* First try included. 0: AWS_MAX_ATTEMPTS, the profile's max_attempts,
+     * else the retry mode's default (3; legacy 5). */
+    unsigned max_attempts;
+    /* "standard", "legacy" or "standard-2026" (the SDKs' 2026 revision of
+     * standard, also chosen by AWS_NEW_RETRIES_2026=true). NULL:
+     * AWS_RETRY_MODE, the profile's retry_mode, else "standard". */
+    const char *retry_mode;
+    /* Seconds for a whole call, retries and backoff included; 0: none.
+     * Running out is SMK_E_TIMEOUT with type "DeadlineExceeded". */
+    double deadline;
+    /* Receives one redacted line per attempt (operation, attempt, status,
+     * error code, latency, request id; the delay chosen before a retry).
+     * Called on the calling thread; never given a secret. NULL: silent. */
+    void (*log)(void *ud, const char *line);
+    void *log_ud;
     size_t max_response_bytes; /* 0: 16 MiB */
     const char *ca_bundle;   /* NULL: AWS_CA_BUNDLE, the profile's ca_bundle, else
                                 the system trust store */
@@ -159,6 +173,10 @@ struct smk_call_info {
     unsigned attempts;  /* requests sent */
     int http_status;    /* of the last answer, 0 if none */
     char request_id[128];
+    /* CreateAutoMLJob only: an attempt failed ambiguously, the retry found
+     * the name taken, and DescribeAutoMLJob showed the job is the one this
+     * call created; the result is that job's ARN. */
+    int reconciled;
 };
 
 /* Run `op`: build, send with retries, parse. The result tree lives in

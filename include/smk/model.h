@@ -51,6 +51,12 @@ SMK_API const struct smk_operation *smk_operation_at(size_t i);
 /* Find by "CreateAutoMLJob" or "create_auto_ml_job"; NULL if unknown. */
 SMK_API const struct smk_operation *smk_operation_find(const char *name);
 
+/* The first required top-level member of `op`'s output shape that `output`
+ * (a decoded response) lacks, or NULL when none is missing (or the operation
+ * has no output). A 2xx answer without them is not the service's answer. */
+SMK_API const char *smk_output_missing_member(const struct smk_operation *op,
+                                              const struct smk_value *output);
+
 /* One violation. Both strings live in the arena passed to smk_validate. */
 struct smk_issue {
     const char *path;    /* "InputDataConfig[1].TargetAttributeName"; "" for the root */

@@ -17,6 +17,9 @@ local OPTIONS = {
   max_attempts = "number", retry_mode = "string", ca_bundle = "string",
   validate = "boolean", logger = "function", transport = "string",
   max_response_bytes = "number", config_file = "string", credentials_file = "string",
+  -- hooks for tests and hosts with their own clock: random() in [0,1),
+  -- sleep(seconds), clock() -> epoch seconds
+  random = "function", sleep = "function", clock = "function",
 }
 
 local CREDENTIAL_FIELDS = { access_key_id = true, secret_access_key = true, session_token = true }
@@ -75,11 +78,8 @@ function M.to_core(opts)
     config_error("client option 'transport' must be \"auto\", \"curl\" or \"nginx\", got \"" ..
       opts.transport .. "\"")
   end
-  if opts.retry_mode and opts.retry_mode ~= "standard" then
-    config_error("client option 'retry_mode' supports \"standard\", got \"" .. opts.retry_mode .. "\"")
-  end
-  if opts.deadline then
-    config_error("client option 'deadline' is not supported by this version")
+  if opts.deadline and (opts.deadline ~= opts.deadline or opts.deadline <= 0) then -- NaN too
+    config_error("client option 'deadline' must be a number of seconds above 0")
   end
   if opts.profile == "" then
     config_error("client option 'profile' must not be empty")
@@ -90,7 +90,8 @@ function M.to_core(opts)
     use_dualstack = opts.use_dualstack, allow_http = opts.allow_http,
     connect_timeout = opts.connect_timeout, read_timeout = opts.read_timeout,
     max_attempts = opts.max_attempts, ca_bundle = opts.ca_bundle, validate = opts.validate,
-    max_response_bytes = opts.max_response_bytes,
+    max_response_bytes = opts.max_response_bytes, retry_mode = opts.retry_mode, deadline = opts.deadline,
+    logger = opts.logger, random = opts.random, sleep = opts.sleep, clock = opts.clock,
   }
   local creds = opts.credentials
   if creds then

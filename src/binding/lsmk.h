@@ -33,6 +33,19 @@ void lsmk_push_error(lua_State *L, const struct smk_error *err, const struct smk
 /* Find an operation by name, raising a Lua argument error if unknown. */
 const struct smk_operation *lsmk_check_operation(lua_State *L, int idx);
 
+/* Lua functions given as client hooks (see lsmk_hooks.c). Refs into the
+ * registry; `L` is the running thread, set before every core call. */
+struct lsmk_hooks {
+    lua_State *L;
+    int logger, random, sleep, clock;
+};
+
+/* Take the hook functions from the config table at `cfg` (raises for a
+ * non-function) and install the matching callbacks into `c`. */
+void lsmk_hooks_read(lua_State *L, int cfg, struct lsmk_hooks *h, struct smk_client_config *c);
+/* Drop the references; idempotent. */
+void lsmk_hooks_release(lua_State *L, struct lsmk_hooks *h);
+
 int lsmk_open_client(lua_State *L);
 /* Add parse_response (lsmk_response.c) to the client methods table on top of
  * the stack; the offsets locate the core client pointer and the arena inside

@@ -15,6 +15,7 @@ struct lsmk_client {
     struct smk_client *client; /* NULL once closed */
     struct smk_arena arena;
     struct smk_request request;
+    struct lsmk_hooks hooks;
 };
 
 #define ARENA_MAX (64u * 1024u * 1024u)
@@ -126,13 +127,17 @@ int lsmk_client_new(lua_State *L)
     cfg.read_timeout_ms = (long)(opt_number(L, 1, "read_timeout", 0.001, 86400) * 1000);
     cfg.max_attempts = (unsigned)opt_number(L, 1, "max_attempts", 1, 100);
     cfg.max_response_bytes = (size_t)opt_number(L, 1, "max_response_bytes", 1024, 1e9);
+    cfg.retry_mode = opt_string(L, 1, "retry_mode");
+    cfg.deadline = opt_number(L, 1, "deadline", 0.001, 86400 * 7);
 
     u = lua_newuserdata(L, sizeof(*u));
     memset(u, 0, sizeof(*u));
     smk_arena_init(&u->arena, ARENA_MAX);
     smk_request_init(&u->request);
+    u->hooks.logger = u->hooks.random = u->hooks.sleep = u->hooks.clock = LUA_NOREF;
     luaL_getmetatable(L, LSMK_CLIENT_MT);
     lua_setmetatable(L, -2);
+    lsmk_hooks_read(L, 1, &u->hooks, &cfg); /* the userdata's __gc releases them */
 
     smk_error_clear(&err);
     rc = smk_client_new(&cfg, &u->client, &err);
@@ -179,6 +184,7 @@ static int client_call(lua_State *L)
     check_params(L, 3);
     params_to_value(L, u, 3, &input);
     smk_issues_init(&issues);
+    u->hooks.L = L;
     rc = smk_client_call(u->client, op, &input, &u->arena, &output, &issues, &info, &err);
     if (rc != SMK_OK) {
         lsmk_push_error(L, &err, &issues);
@@ -192,6 +198,10 @@ static int client_call(lua_State *L)
     lua_setfield(L, -2, "HTTPStatusCode");
     lua_pushinteger(L, info.attempts ? (lua_Integer)info.attempts - 1 : 0);
     lua_setfield(L, -2, "RetryAttempts");
+    if (info.reconciled) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "Reconciled");
+    }
     lua_setfield(L, -2, "ResponseMetadata");
     return 1;
 }
@@ -216,6 +226,7 @@ static int client_build_request(lua_State *L)
     params_to_value(L, u, 3, &input);
     smk_issues_init(&issues);
     smk_error_clear(&err);
+    u->hooks.L = L;
     rc = smk_client_build_request(u->client, op, &input, when, &u->arena, &issues, &u->request,
                                   &err);
     if (rc != SMK_OK) {
@@ -296,6 +307,7 @@ static int client_close(lua_State *L)
     u->client = NULL;
     smk_arena_cleanup(&u->arena);
     smk_request_cleanup(&u->request);
+    lsmk_hooks_release(L, &u->hooks);
     return 0;
 }
 

@@ -183,16 +183,52 @@ static enum smk_err describe_bad_table(struct smk_arena *a, struct smk_value *ou
     return smk_value_set_invalid(a, out, what);
 }
 
-static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct smk_value *out,
-                             int depth, struct ancestry *anc)
+/* A table: depth and cycle checks, then the one-pass conversion. Kept out
+ * of line so that converting a scalar (most values) stays a small call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static enum smk_err table_value(lua_State *L, int idx, struct smk_arena *a, struct smk_value *out,
+                                int depth, struct ancestry *anc)
 {
     struct table_shape s;
     enum smk_err rc;
-    size_t len;
-    const char *p;
     int k, bad;
 
+    if (depth >= LSMK_MAX_DEPTH)
+        return smk_value_set_invalid(a, out, "table nested too deeply");
+    if (!lua_checkstack(L, 4))
+        return smk_value_set_invalid(a, out, "table nested too deeply (Lua stack)");
+    anc->tables[depth] = lua_topointer(L, idx);
+    for (k = 0; k < depth; k++)
+        if (anc->tables[k] == anc->tables[depth])
+            return smk_value_set_invalid(a, out, "cyclic table (it contains itself)");
+    rc = table_to_value(L, idx, a, out, depth, anc, &bad);
+    if (rc == SMK_OK && !bad)
+        return SMK_OK;
+    /* Not a plain list or map, or out of memory on the way: classify the
+     * table as before so that a bad table is always described, whatever
+     * the arena's state. */
+    scan_table(L, idx, &s);
+    if (rc != SMK_OK && (s.n_keys == 0 || s.n_str_keys == s.n_keys ||
+                         (s.n_int_keys == s.n_keys && s.max_int_key == s.n_keys)))
+        return rc;
+    return describe_bad_table(a, out, &s);
+}
+
+static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct smk_value *out,
+                             int depth, struct ancestry *anc)
+{
+    size_t len;
+    const char *p;
+
     switch (lua_type(L, idx)) {
+    case LUA_TSTRING:
+        p = lua_tolstring(L, idx, &len);
+        smk_value_set_string_ref(out, p, len); /* borrowed: see the top of this file */
+        return SMK_OK;
+    case LUA_TTABLE:
+        return table_value(L, idx, a, out, depth, anc);
     case LUA_TNIL:
         smk_value_set_null(out);
         return SMK_OK;
@@ -205,36 +241,12 @@ static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct 
         else
             smk_value_set_float(out, (double)lua_tonumber(L, idx));
         return SMK_OK;
-    case LUA_TSTRING:
-        p = lua_tolstring(L, idx, &len);
-        smk_value_set_string_ref(out, p, len); /* borrowed: see the top of this file */
-        return SMK_OK;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == NULL) { /* cjson.null */
             smk_value_set_null(out);
             return SMK_OK;
         }
         return smk_value_set_invalid(a, out, "light userdata");
-    case LUA_TTABLE:
-        if (depth >= LSMK_MAX_DEPTH)
-            return smk_value_set_invalid(a, out, "table nested too deeply");
-        if (!lua_checkstack(L, 4))
-            return smk_value_set_invalid(a, out, "table nested too deeply (Lua stack)");
-        anc->tables[depth] = lua_topointer(L, idx);
-        for (k = 0; k < depth; k++)
-            if (anc->tables[k] == anc->tables[depth])
-                return smk_value_set_invalid(a, out, "cyclic table (it contains itself)");
-        rc = table_to_value(L, idx, a, out, depth, anc, &bad);
-        if (rc == SMK_OK && !bad)
-            return SMK_OK;
-        /* Not a plain list or map, or out of memory on the way: classify
-         * the table as before so that a bad table is always described,
-         * whatever the arena's state. */
-        scan_table(L, idx, &s);
-        if (rc != SMK_OK && (s.n_keys == 0 || s.n_str_keys == s.n_keys ||
-                             (s.n_int_keys == s.n_keys && s.max_int_key == s.n_keys)))
-            return rc;
-        return describe_bad_table(a, out, &s);
     default:
         return smk_value_set_invalid(a, out, lua_typename(L, lua_type(L, idx)));
     }

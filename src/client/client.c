@@ -13,44 +13,16 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "client/retry.h"
-#include "smk/client.h"
-#include "smk/config.h"
-#include "smk/credentials.h"
-#include "smk/endpoint.h"
+#include "client/client_internal.h"
 #include "smk/json.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
 #define DEFAULT_READ_TIMEOUT_MS 60000L
-#define DEFAULT_MAX_ATTEMPTS 3u
 #define DEFAULT_MAX_RESPONSE (16u * 1024u * 1024u)
 #define MAX_REQUEST_BODY (8u * 1024u * 1024u)
 #define MAX_RESPONSE_DEPTH 64
 #define USER_AGENT "lua-sagemaker/0.1.0"
 
-struct smk_client {
-    char *region;
-    char *endpoint;
-    struct smk_url_parts url;
-    struct smk_credentials_provider *creds; /* asked before each signature */
-    struct smk_shared_config *shared;       /* the profile's settings */
-    char *ca_bundle;
-    struct smk_client_sources sources;
-    long connect_timeout_ms;
-    long read_timeout_ms;
-    unsigned max_attempts;
-    enum smk_retry_mode retry_mode;
-    int validate;
-    struct smk_transport *transport;
-    double (*clock)(void *ud);
-    void (*sleep)(void *ud, double seconds);
-    double (*random)(void *ud);
-    void *hooks_ud;
-    struct smk_sigv4_key_cache key_cache;
-    struct smk_retry_quota quota;
-    struct smk_http_response response; /* reused by smk_client_call */
-    struct smk_request request;        /* reused by smk_client_call */
-};
 
 /* ---- default hooks ------------------------------------------------------ */
 
@@ -239,6 +211,51 @@ static enum smk_err resolve_credentials(struct smk_client *c,
     return smk_credentials_default_chain_new(&o, &c->creds, err);
 }
 
+/* Retry mode and attempts: option, environment, profile, default. */
+static enum smk_err resolve_retries(struct smk_client *c, const struct smk_client_config *cfg,
+                                    struct smk_error *err)
+{
+    const char *mode = cfg->retry_mode, *attempts, *new2026;
+    char *end;
+    long n;
+
+    if (mode == NULL)
+        mode = env_nonempty("AWS_RETRY_MODE");
+    if (mode == NULL)
+        mode = smk_shared_config_get(c->shared, NULL, "retry_mode");
+    if (mode == NULL || *mode == '\0')
+        mode = "standard";
+    new2026 = env_nonempty("AWS_NEW_RETRIES_2026");
+    if (strcmp(mode, "standard") == 0)
+        c->retry_mode = new2026 && smk_config_parse_bool(new2026) == 1 ? SMK_RETRY_STANDARD_2026
+                                                                        : SMK_RETRY_STANDARD;
+    else if (strcmp(mode, "standard-2026") == 0)
+        c->retry_mode = SMK_RETRY_STANDARD_2026;
+    else if (strcmp(mode, "legacy") == 0)
+        c->retry_mode = SMK_RETRY_LEGACY;
+    else
+        return smk_error_set(err, SMK_E_CONFIG, "InvalidConfiguration",
+                             "retry mode \"%.32s\" is not supported: use standard, legacy or "
+                             "standard-2026 (adaptive is not implemented)", mode);
+    c->max_attempts = cfg->max_attempts;
+    if (c->max_attempts == 0) {
+        attempts = env_nonempty("AWS_MAX_ATTEMPTS");
+        if (attempts == NULL)
+            attempts = smk_shared_config_get(c->shared, NULL, "max_attempts");
+        if (attempts && *attempts) {
+            n = strtol(attempts, &end, 10);
+            if (*end != '\0' || n < 1 || n > 100)
+                return smk_error_set(err, SMK_E_CONFIG, "InvalidConfiguration",
+                                     "max_attempts must be a whole number from 1 to 100, got "
+                                     "\"%.16s\"", attempts);
+            c->max_attempts = (unsigned)n;
+        }
+    }
+    if (c->max_attempts == 0)
+        c->max_attempts = smk__retry_default_attempts(c->retry_mode);
+    return SMK_OK;
+}
+
 static enum smk_err resolve_settings(struct smk_client *c, const struct smk_client_config *cfg,
                                      struct smk_credentials_provider **given,
                                      struct smk_error *err)
@@ -259,6 +276,8 @@ static enum smk_err resolve_settings(struct smk_client *c, const struct smk_clie
         rc = resolve_endpoint(c, cfg, err);
     if (rc == SMK_OK)
         rc = resolve_ca_bundle(c, cfg, err);
+    if (rc == SMK_OK)
+        rc = resolve_retries(c, cfg, err);
     if (rc == SMK_OK)
         rc = resolve_credentials(c, cfg, given, err);
     if (rc == SMK_OK) {
@@ -293,12 +312,14 @@ enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_clie
     c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                         : DEFAULT_CONNECT_TIMEOUT_MS;
     c->read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_READ_TIMEOUT_MS;
-    c->max_attempts = cfg->max_attempts ? cfg->max_attempts : DEFAULT_MAX_ATTEMPTS;
     c->validate = cfg->validate != 0;
     c->clock = cfg->clock ? cfg->clock : default_clock;
     c->sleep = cfg->sleep ? cfg->sleep : default_sleep;
     c->random = cfg->random ? cfg->random : default_random;
     c->hooks_ud = cfg->hooks_ud;
+    c->deadline = cfg->deadline > 0 ? cfg->deadline : 0;
+    c->log = cfg->log;
+    c->log_ud = cfg->log_ud;
 
     rc = resolve_settings(c, cfg, &given, err);
     if (rc != SMK_OK)
@@ -366,9 +387,8 @@ static void set_header(struct smk_header *h, const char *name, const char *value
     h->value_len = strlen(value);
 }
 
-/* Sign the already-encoded body in `r` at `time` and fill the header list. */
-static enum smk_err sign_request(struct smk_client *c, struct smk_request *r, int64_t time,
-                                 struct smk_error *err)
+enum smk_err smk__client_sign(struct smk_client *c, struct smk_request *r, int64_t time,
+                              struct smk_error *err)
 {
     const struct smk_service_info *svc = smk_service_info();
     struct smk_sigv4_credentials creds;
@@ -419,11 +439,10 @@ static enum smk_err sign_request(struct smk_client *c, struct smk_request *r, in
     return SMK_OK;
 }
 
-/* Validate and encode `input` into r->body; prepare URL, host and target. */
-static enum smk_err encode_request(struct smk_client *c, const struct smk_operation *op,
-                                   struct smk_value *input, struct smk_arena *arena,
-                                   struct smk_issues *issues, struct smk_request *r,
-                                   struct smk_error *err)
+enum smk_err smk__client_encode(struct smk_client *c, const struct smk_operation *op,
+                                struct smk_value *input, struct smk_arena *arena,
+                                struct smk_issues *issues, struct smk_request *r,
+                                struct smk_error *err)
 {
     struct smk_issues local;
     enum smk_err rc;
@@ -461,9 +480,9 @@ enum smk_err smk_client_build_request(struct smk_client *c, const struct smk_ope
                                       struct smk_arena *arena, struct smk_issues *issues,
                                       struct smk_request *out, struct smk_error *err)
 {
-    enum smk_err rc = encode_request(c, op, input, arena, issues, out, err);
+    enum smk_err rc = smk__client_encode(c, op, input, arena, issues, out, err);
 
-    return rc == SMK_OK ? sign_request(c, out, time, err) : rc;
+    return rc == SMK_OK ? smk__client_sign(c, out, time, err) : rc;
 }
 
 /* ---- responses ------------------------------------------------------------ */
@@ -500,61 +519,3 @@ enum smk_err smk_client_parse_response(struct smk_client *c, const struct smk_ht
     return SMK_E_SERVICE;
 }
 
-/* ---- calls ------------------------------------------------------------------- */
-
-enum smk_err smk_client_call(struct smk_client *c, const struct smk_operation *op,
-                             struct smk_value *input, struct smk_arena *arena,
-                             struct smk_value *output, struct smk_issues *issues,
-                             struct smk_call_info *info, struct smk_error *err)
-{
-    struct smk_request *r = &c->request;
-    struct smk_http_response *resp = &c->response;
-    struct smk_error local;
-    enum smk_err rc;
-    unsigned attempt;
-
-    if (err == NULL)
-        err = &local;
-    smk_error_clear(err);
-    memset(info, 0, sizeof(*info));
-    c->quota.last_cost = 0;
-    rc = encode_request(c, op, input, arena, issues, r, err);
-    if (rc != SMK_OK)
-        return rc;
-    for (attempt = 1;; attempt++) {
-        struct smk_http_request hreq;
-        enum smk_retry_class cls;
-
-        rc = sign_request(c, r, (int64_t)c->clock(c->hooks_ud), err);
-        if (rc != SMK_OK)
-            break;
-        hreq.method = r->method;
-        hreq.url = smk_buf_cstr(&r->url);
-        hreq.headers = r->headers;
-        hreq.n_headers = r->n_headers;
-        hreq.body = r->body.data;
-        hreq.body_len = r->body.len;
-        hreq.connect_timeout_ms = c->connect_timeout_ms;
-        hreq.timeout_ms = c->read_timeout_ms;
-        smk_error_clear(err);
-        info->attempts = attempt;
-        rc = c->transport->send(c->transport, &hreq, resp, err);
-        if (rc == SMK_OK) {
-            info->http_status = resp->status;
-            snprintf(info->request_id, sizeof(info->request_id), "%s", resp->request_id);
-            rc = smk_client_parse_response(c, resp, arena, output, err);
-            if (rc == SMK_OK) {
-                smk__retry_quota_success(&c->quota);
-                break;
-            }
-        }
-        cls = smk__retry_classify(c->retry_mode, rc, err);
-        if (cls == SMK_RETRY_NO || attempt >= c->max_attempts ||
-            !smk__retry_quota_acquire(&c->quota, c->retry_mode, cls))
-            break;
-        c->sleep(c->hooks_ud, smk__retry_backoff(c->retry_mode, cls, attempt, c->random(c->hooks_ud),
-                                                 resp->retry_after));
-    }
-    err->attempts = info->attempts;
-    return rc;
-}

@@ -43,6 +43,8 @@ enum smk_retry_class smk__retry_classify(enum smk_retry_mode mode, enum smk_err 
         return SMK_RETRY_TIMEOUT;
     case SMK_E_TRANSPORT:
         return err->retryable ? SMK_RETRY_TRANSIENT : SMK_RETRY_NO;
+    case SMK_E_JSON: /* a 2xx answer that arrived garbled: ask again */
+        return SMK_RETRY_TRANSIENT;
     case SMK_E_SERVICE:
         if (in_list(throttling_codes, err->type))
             return SMK_RETRY_THROTTLING;

@@ -15,6 +15,10 @@
  * legacy (botocore's legacy mode): 5 attempts by default; random *
  *   2^(n-1) s, no cap; also HTTP 429 and 509; no quota.
  *
+ * A 2xx answer whose body is not the JSON expected (truncated, not JSON)
+ * counts as transient: the request is asked again (CreateAutoMLJob is then
+ * reconciled, see reconcile.h).
+ *
  * Never retried: anything else, in particular ResourceInUse,
  * ResourceLimitExceeded and validation errors.
  */

@@ -119,3 +119,22 @@ const char *smk_shape_type_name(enum smk_shape_type t)
     }
     return "unknown";
 }
+
+const char *smk_output_missing_member(const struct smk_operation *op,
+                                      const struct smk_value *output)
+{
+    const struct smk_shape *sh = op->output;
+    size_t i;
+
+    if (sh == NULL || sh->type != SMK_SHAPE_STRUCTURE)
+        return NULL;
+    for (i = 0; i < sh->n_members; i++) {
+        const struct smk_value *v;
+        if (!(sh->required_mask & ((uint64_t)1 << i)))
+            continue;
+        v = smk_value_get(output, sh->members[i].name.s);
+        if (v == NULL || v->kind == SMK_VALUE_NULL)
+            return sh->members[i].name.s;
+    }
+    return NULL;
+}

@@ -263,7 +263,7 @@ local function send_once(ngx, req, opts)
       -- a pooled connection the server closed while idle: nothing was read
       return nil, headers, first and reused and minor == "closed"
     end
-  until status >= 200 or status == 101
+  until status >= 200
 
   local data, reusable
   local te, cl = headers["transfer-encoding"], headers["content-length"]
@@ -282,7 +282,7 @@ local function send_once(ngx, req, opts)
       sock:close()
       return nil, too_large(limit)
     end
-    data, err = read(n)
+    if n == 0 then data = "" else data, err = read(n) end
     if not data then err = io_error("reading the response body", err) end
     reusable = true
   else
