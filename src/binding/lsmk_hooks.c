@@ -6,8 +6,7 @@
  * line is dropped; random falls back to 0, clock to the system clock; sleep
  * does not sleep), so no Lua error ever unwinds through the core's frames.
  */
-#include <time.h>
-
+#include "core/system_hooks.h"
 #include "lsmk.h"
 
 static int take_ref(lua_State *L, int cfg, const char *key)
@@ -82,12 +81,7 @@ static double hook_clock(void *ud)
             t = (double)lua_tonumber(h->L, -1);
         lua_pop(h->L, 1);
     }
-    if (t < 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    }
-    return t;
+    return t < 0 ? smk__system_clock(NULL) : t;
 }
 
 void lsmk_hooks_read(lua_State *L, int cfg, struct lsmk_hooks *h, struct smk_client_config *c)

@@ -4,16 +4,15 @@
  * smk/client.h for the contracts.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "client/client_internal.h"
+#include "core/system_hooks.h"
 #include "smk/json.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
@@ -22,41 +21,6 @@
 #define MAX_REQUEST_BODY (8u * 1024u * 1024u)
 #define MAX_RESPONSE_DEPTH 64
 #define USER_AGENT "lua-sagemaker/0.1.0"
-
-
-/* ---- default hooks ------------------------------------------------------ */
-
-static double default_clock(void *ud)
-{
-    struct timespec ts;
-
-    (void)ud;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void default_sleep(void *ud, double seconds)
-{
-    struct timespec ts;
-
-    (void)ud;
-    if (!(seconds > 0))
-        return;
-    ts.tv_sec = (time_t)seconds;
-    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static double default_random(void *ud)
-{
-    uint32_t r;
-
-    (void)ud;
-    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
-        return 0.5;
-    return (double)r / 4294967296.0;
-}
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -313,9 +277,9 @@ enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_clie
                                                         : DEFAULT_CONNECT_TIMEOUT_MS;
     c->read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_READ_TIMEOUT_MS;
     c->validate = cfg->validate != 0;
-    c->clock = cfg->clock ? cfg->clock : default_clock;
-    c->sleep = cfg->sleep ? cfg->sleep : default_sleep;
-    c->random = cfg->random ? cfg->random : default_random;
+    c->clock = cfg->clock ? cfg->clock : smk__system_clock;
+    c->sleep = cfg->sleep ? cfg->sleep : smk__system_sleep;
+    c->random = cfg->random ? cfg->random : smk__system_random;
     c->hooks_ud = cfg->hooks_ud;
     c->deadline = cfg->deadline > 0 ? cfg->deadline : 0;
     c->log = cfg->log;

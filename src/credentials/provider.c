@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "config/shared.h"
+#include "core/system_hooks.h"
 #include "credentials/internal.h"
 #include "smk/client.h"
 
@@ -281,31 +282,9 @@ enum smk_err smk__read_token_file(const char *path, const char *what, char **out
 
 /* ---- the provider object --------------------------------------------------------- */
 
-static double real_clock(void *ud)
-{
-    struct timespec ts;
-
-    (void)ud;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void real_sleep(void *ud, double seconds)
-{
-    struct timespec ts;
-
-    (void)ud;
-    if (!(seconds > 0))
-        return;
-    ts.tv_sec = (time_t)seconds;
-    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 double smk__provider_now(const struct smk_credentials_provider *p)
 {
-    return p->s.clock ? p->s.clock(p->s.hooks_ud) : real_clock(NULL);
+    return p->s.clock ? p->s.clock(p->s.hooks_ud) : smk__system_clock(NULL);
 }
 
 void smk__provider_sleep(const struct smk_credentials_provider *p, double seconds)
@@ -313,7 +292,7 @@ void smk__provider_sleep(const struct smk_credentials_provider *p, double second
     if (p->s.sleep)
         p->s.sleep(p->s.hooks_ud, seconds);
     else
-        real_sleep(NULL, seconds);
+        smk__system_sleep(NULL, seconds);
 }
 
 enum smk_err smk__provider_transport(struct smk_credentials_provider *p,
