@@ -111,9 +111,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags, t;
     size_t len, n, i;
     enum smk_err rc;
+    int secret_in_input; /* then the caller put it there (a header name, region, ...) */
 
     if (size < 2)
         return 0;
+    secret_in_input = fz_contains(data, size, creds.secret_access_key);
     flags = fz_byte(&in);
     t = fz_byte(&in);
     params.flags = flags & 0x0F;
@@ -152,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_REQUIRE(err.code == rc && err.message[0] != '\0', "error record");
         FZ_REQUIRE(out.authorization.len == 0 && out.signature[0] == '\0',
                    "a failed signing left a result");
-        FZ_REQUIRE(strstr(err.message, creds.secret_access_key) == NULL, "secret in a message");
+        FZ_REQUIRE(secret_in_input || strstr(err.message, creds.secret_access_key) == NULL,
+                   "secret in a message");
         goto done;
     }
     FZ_REQUIRE(strlen(out.amz_date) == 16 && out.amz_date[8] == 'T' && out.amz_date[15] == 'Z',
@@ -170,7 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "Authorization credential scope");
     FZ_REQUIRE(strstr(smk_buf_cstr(&out.authorization), out.signature) != NULL,
                "Authorization lacks the signature");
-    FZ_REQUIRE(strstr(smk_buf_cstr(&out.authorization), creds.secret_access_key) == NULL,
+    FZ_REQUIRE(secret_in_input ||
+                   strstr(smk_buf_cstr(&out.authorization), creds.secret_access_key) == NULL,
                "secret in the Authorization header");
 
     memcpy(sig, out.signature, sizeof(sig));

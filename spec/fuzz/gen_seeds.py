@@ -270,6 +270,12 @@ def lua_seeds():
             "AutoGenerateEndpointName").close().s("Regression").set("ProblemType")
         .descend("AutoMLJobObjective").s("MAPE").set("MetricName").close()
         .descend("AutoMLJobConfig").descend("DataSplitConfig").i(1).set("ValidationFraction"))
+    S["create_pattern_hints"] = (
+        Prog().template(1).s("role").set("RoleArn").descend("ModelDeployConfig").s("-ep").set(
+            "EndpointName").close().descend("AutoMLJobConfig").descend("SecurityConfig")
+        .descend("VpcConfig").open("SecurityGroupIds").s("sg bad").append().close()
+        .open("Subnets").s("subnet bad").append().close().close().close().close()
+        .descend("Tags").descend_ix(1).s(b"a\x01").set("Key").s("v|").set("Value"))
     S["create_rules_metric_problem_mismatch"] = (
         Prog().template(1).descend("AutoMLJobObjective").s("RMSE").set("MetricName"))
     S["create_rules_duplicate_tags"] = (

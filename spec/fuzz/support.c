@@ -50,6 +50,16 @@ const uint8_t *fz_bytes(struct fz_reader *r, size_t want, size_t *got)
     return p;
 }
 
+int fz_contains(const uint8_t *p, size_t n, const char *needle)
+{
+    size_t m = strlen(needle), i;
+
+    for (i = 0; m <= n && i <= n - m; i++)
+        if (memcmp(p + i, needle, m) == 0)
+            return 1;
+    return 0;
+}
+
 int fz_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -36,6 +36,9 @@ size_t fz_left(const struct fz_reader *r);
 /* Up to `want` bytes (fewer at the end); returns a pointer into the input. */
 const uint8_t *fz_bytes(struct fz_reader *r, size_t want, size_t *got);
 
+/* Whether the NUL-terminated `needle` occurs in p[0..n). */
+int fz_contains(const uint8_t *p, size_t n, const char *needle);
+
 /* Whether s[0..n) is well-formed UTF-8 (no overlongs, surrogates or code
  * points above U+10FFFF). */
 int fz_utf8_valid(const char *s, size_t n);

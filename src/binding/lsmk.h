@@ -22,6 +22,12 @@
  * unmodified, so use it within the same C function, running no Lua code in
  * between. */
 enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out);
+/* The same with every string and key copied into the arena: for a tree
+ * still read after Lua code may have run (client:call, whose hooks -- logger,
+ * clock, sleep, random -- run Lua between attempts, and whose reconcile
+ * reads the request again), so that no Lua code can free what it points to. */
+enum smk_err lsmk_to_value_copy(lua_State *L, int idx, struct smk_arena *arena,
+                                struct smk_value *out);
 
 /* Push `v` as a Lua value (tables for MAP/LIST, nil for NULL). */
 void lsmk_push_value(lua_State *L, const struct smk_value *v);

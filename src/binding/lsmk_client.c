@@ -157,15 +157,17 @@ static void check_params(lua_State *L, int idx)
                                               luaL_typename(L, idx)));
 }
 
-/* Convert params at `idx` (nil: empty) into a tree in the client's arena. */
-static void params_to_value(lua_State *L, struct lsmk_client *u, int idx, struct smk_value *v)
+/* Convert params at `idx` (nil: empty) into a tree in the client's arena:
+ * borrowing Lua's strings, or with `copy` copying them (see lsmk.h). */
+static void params_to_value(lua_State *L, struct lsmk_client *u, int idx, struct smk_value *v,
+                            int copy)
 {
     smk_arena_reset(&u->arena);
     if (lua_isnoneornil(L, idx)) {
         smk_value_set_map(&u->arena, v, 0);
         return;
     }
-    if (lsmk_to_value(L, idx, &u->arena, v) != SMK_OK)
+    if ((copy ? lsmk_to_value_copy : lsmk_to_value)(L, idx, &u->arena, v) != SMK_OK)
         luaL_error(L, "sagemaker: request too large to convert (arena limit %d bytes)",
                    (int)ARENA_MAX);
 }
@@ -182,7 +184,12 @@ static int client_call(lua_State *L)
     enum smk_err rc;
 
     check_params(L, 3);
-    params_to_value(L, u, 3, &input);
+    /* Copied when the client has Lua hooks: they run Lua code while the call
+     * may still read the request (reconcile). Without hooks no Lua runs
+     * until the call returns, and the strings are borrowed. */
+    params_to_value(L, u, 3, &input,
+                    u->hooks.logger != LUA_NOREF || u->hooks.random != LUA_NOREF ||
+                        u->hooks.sleep != LUA_NOREF || u->hooks.clock != LUA_NOREF);
     smk_issues_init(&issues);
     u->hooks.L = L;
     rc = smk_client_call(u->client, op, &input, &u->arena, &output, &issues, &info, &err);
@@ -223,7 +230,8 @@ static int client_build_request(lua_State *L)
         when = (int64_t)time(NULL);
     else
         when = (int64_t)luaL_checknumber(L, 4);
-    params_to_value(L, u, 3, &input);
+    /* borrowed: the tree is encoded before any hook can run (signing) */
+    params_to_value(L, u, 3, &input, 0);
     smk_issues_init(&issues);
     smk_error_clear(&err);
     u->hooks.L = L;

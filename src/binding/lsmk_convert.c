@@ -13,7 +13,9 @@
  * valid while the converted table stays reachable and unmodified, which
  * the binding guarantees by keeping it on the Lua stack (a C function's
  * argument) for the whole C call that validates and encodes the tree, with
- * no Lua code running in between. The arena holds only the nodes.
+ * no Lua code running in between. The arena holds only the nodes. Where
+ * Lua code may run while the tree is still in use (client:call's hooks),
+ * lsmk_to_value_copy copies strings and keys into the arena instead.
  *
  * Each table is walked once with lua_next: integer keys 1..#t fill a list,
  * string keys a map. A table that is neither (mixed keys, holes, other key
@@ -59,6 +61,7 @@ static void scan_table(lua_State *L, int idx, struct table_shape *s)
  * itself twice). */
 struct ancestry {
     const void *tables[LSMK_MAX_DEPTH];
+    int copy; /* copy strings into the arena instead of borrowing them */
 };
 
 static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct smk_value *out,
@@ -140,6 +143,11 @@ static enum smk_err table_to_value(lua_State *L, int idx, struct smk_arena *a,
             }
             members[seen].key = lua_tolstring(L, top + 1, &len);
             members[seen].key_len = len;
+            if (anc->copy &&
+                (members[seen].key = smk_arena_strndup(a, members[seen].key, len)) == NULL) {
+                rc = SMK_E_NOMEM;
+                break;
+            }
             rc = to_value(L, top + 2, a, &members[seen].value, depth + 1, anc);
         }
         seen++;
@@ -225,6 +233,8 @@ static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct 
     switch (lua_type(L, idx)) {
     case LUA_TSTRING:
         p = lua_tolstring(L, idx, &len);
+        if (anc->copy)
+            return smk_value_set_string(a, out, p, len);
         smk_value_set_string_ref(out, p, len); /* borrowed: see the top of this file */
         return SMK_OK;
     case LUA_TTABLE:
@@ -252,7 +262,8 @@ static enum smk_err to_value(lua_State *L, int idx, struct smk_arena *a, struct 
     }
 }
 
-enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out)
+static enum smk_err convert(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out,
+                            int copy)
 {
     int top = lua_gettop(L);
     struct ancestry anc;
@@ -260,9 +271,21 @@ enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struc
 
     if (idx < 0)
         idx = top + idx + 1;
+    anc.copy = copy;
     rc = to_value(L, idx, arena, out, 0, &anc);
     lua_settop(L, top);
     return rc;
+}
+
+enum smk_err lsmk_to_value(lua_State *L, int idx, struct smk_arena *arena, struct smk_value *out)
+{
+    return convert(L, idx, arena, out, 0);
+}
+
+enum smk_err lsmk_to_value_copy(lua_State *L, int idx, struct smk_arena *arena,
+                                struct smk_value *out)
+{
+    return convert(L, idx, arena, out, 1);
 }
 
 void lsmk_push_value(lua_State *L, const struct smk_value *v)

@@ -495,10 +495,12 @@ static enum smk_err sign_string(const struct crypto *c, const char *date8,
         if (rc != SMK_OK || keyed)
             return rc;
     }
-    if (cache->hmac_signing != NULL)
-        return mac_with(cache->hmac_signing, NULL, 0, sts->data, sts->len, mac) ? SMK_OK
-                                                                                : SMK_E_CRYPTO;
-    return hmac_sha256(c, cache->key, 32, sts->data, sts->len, mac) ? SMK_OK : SMK_E_CRYPTO;
+    if (cache->hmac_signing != NULL
+            ? mac_with(cache->hmac_signing, NULL, 0, sts->data, sts->len, mac)
+            : hmac_sha256(c, cache->key, 32, sts->data, sts->len, mac))
+        return SMK_OK;
+    forget_key(cache); /* the next signature starts again from the secret */
+    return SMK_E_CRYPTO;
 }
 
 /* ---- assembly ---------------------------------------------------------------- */
