@@ -204,6 +204,7 @@ static enum smk_err curl_send(struct smk_transport *self, const struct smk_http_
         return rc;
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->nodes);
     if (strcmp(req->method, "POST") == 0) {
+        curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, NULL); /* forget an earlier method */
         curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
         curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
         curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
