@@ -9,7 +9,9 @@
 #define SMK_TEST_HARNESS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int harness_passed __attribute__((unused)), harness_failed, harness_skipped, harness_case_failed;
 
@@ -63,6 +65,25 @@ static inline int harness_report(const char *suite)
     else
         printf("%s: %d passed, %d failed\n", suite, harness_passed, harness_failed);
     return harness_failed ? 1 : 0;
+}
+
+/* Write `text` to dir/name with permission bits `mode`; exits the test
+ * program (status 2) when the file cannot be written. */
+static inline void harness_write_file(const char *dir, const char *name, const char *text,
+                                      int mode)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    if (f == NULL) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+    chmod(path, (mode_t)mode);
 }
 
 #endif

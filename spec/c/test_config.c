@@ -19,17 +19,7 @@ static char dir[256];
 
 static void write_file(const char *name, const char *text)
 {
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "wb");
-    if (f == NULL) {
-        perror(path);
-        exit(2);
-    }
-    fputs(text, f);
-    fclose(f);
+    harness_write_file(dir, name, text, 0644);
 }
 
 static void clear_env(void)

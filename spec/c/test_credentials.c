@@ -106,18 +106,7 @@ static char dir[256];
 
 static void write_file(const char *name, const char *text, int mode)
 {
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "wb");
-    if (f == NULL) {
-        perror(path);
-        exit(2);
-    }
-    fputs(text, f);
-    fclose(f);
-    chmod(path, (mode_t)mode);
+    harness_write_file(dir, name, text, mode);
 }
 
 static const char *path_of(const char *name)
