@@ -291,6 +291,7 @@ if python then info.python_bin = { python } end
 
 for _ = 1, CFG.runs do
   measure("build_request minimal/maximal", worker(("overhead 1 %d minimal maximal"):format(CFG.calls)))
+  measure("Lua table walk minimal/maximal", worker(("walk 1 %d minimal maximal"):format(CFG.calls)))
   if dumped then
     for _, name in ipairs(names) do
       local s = info["sign_" .. name]
@@ -432,6 +433,27 @@ for _, k in ipairs({ "sha_body", "sha_canon", "hmac" }) do
   fparts[#fparts + 1] = s and ("%s %s µs"):format(k:gsub("_", " "), fnum(s.med, "µs")) or nil
 end
 if #fparts > 0 then row{ label = "  floor parts, maximal: " .. table.concat(fparts, ", "), median = "" } end
+-- The other floor a Lua binding cannot go below: reading the table through
+-- the Lua C API at all (bench/c/luawalk.c). Crypto floor + walk is what a
+-- binding doing no validation and no encoding would still cost.
+for _, name in ipairs(names) do
+  local n = info["walk_entries_" .. name]
+  stat_row(("Lua API floor, %s: lua_next over the table's %s entries, reading keys and strings")
+    :format(name, n and n[1] or "?"), "walk_" .. name, "µs")
+end
+for _, name in ipairs(names) do
+  local f, w = stats(results["floor_" .. name]), stats(results["walk_" .. name])
+  if f and w then
+    local sum = f.med + w.med
+    row{
+      label = ("  crypto floor + Lua API floor, %s"):format(name),
+      median = fnum(sum, "µs") .. " µs",
+      compare = ours[name] and ("ours = %.2f× this%s"):format(ours[name].med / sum,
+        (name == "maximal" and TARGET.maximal_us < sum) and
+          (" (the ≤ %s µs target lies below this floor)"):format(TARGET.maximal_us) or "") or nil,
+    }
+  end
+end
 
 local function peer_rows(tag, title, prefix, target_x)
   if skipped[tag] then

@@ -87,6 +87,28 @@ function modes.overhead(runs, calls, ...)
   for i, name in ipairs(names) do emit("R", "ours_" .. name, per_run[i]) end
 end
 
+-- walk RUNS CALLS NAME...: the Lua C API's floor for reading the same
+-- request tables (bench/c/luawalk.c: lua_next over every table, every key
+-- and string read, nothing built), timed like `overhead`.
+function modes.walk(runs, calls, ...)
+  local clock = require("benchclock")
+  local requests = require("requests")
+  local walk = require("luawalk")
+  local names, fs, per_run = { ... }, {}, {}
+  runs, calls = tonumber(runs), tonumber(calls)
+  for i, name in ipairs(names) do
+    local params = requests.named(name)
+    emit("I", "walk_entries_" .. name, { (walk(params)) })
+    fs[i] = function() walk(params) end
+    for _ = 1, math.max(1, math.min(2000, calls // 10)) do fs[i]() end -- warm up
+    per_run[i] = {}
+  end
+  for r = 1, runs do
+    for i = 1, #names do per_run[i][r] = time_run(clock, fs[i], calls) end
+  end
+  for i, name in ipairs(names) do emit("R", "walk_" .. name, per_run[i]) end
+end
+
 local function write_file(path, data)
   local f = assert(io.open(path, "wb"))
   f:write(data)
@@ -208,7 +230,7 @@ end
 
 local f = modes[mode]
 if not f then
-  io.stderr:write("usage: worker.lua overhead|dump|e2e|rss_growth|rss_bare|rss_full|require_time ARGS\n")
+  io.stderr:write("usage: worker.lua overhead|walk|dump|e2e|rss_growth|rss_bare|rss_full|require_time ARGS\n")
   os.exit(2)
 end
 f(table.unpack(arg, 2))
