@@ -63,50 +63,52 @@ end
 
 local modes = {}
 
--- overhead RUNS CALLS NAME...: build_request per-call cost, no network. The
--- requests take turns run by run, so that a disturbance of the machine is
--- spread over all rows instead of skewing one.
-function modes.overhead(runs, calls, ...)
+-- Times fs[i] (one per request name) for RUNS runs of CALLS calls each
+-- after a warm-up; the requests take turns run by run, so that a
+-- disturbance of the machine is spread over all rows instead of skewing one.
+-- Emits "R TAG_NAME" per name.
+local function take_turns(tag, names, fs, runs, calls)
   local clock = require("benchclock")
-  local requests = require("requests")
-  local client = new_client(nil)
-  local opts = { time = SIGN_TIME }
-  local names, fs, per_run = { ... }, {}, {}
+  local per_run = {}
   runs, calls = tonumber(runs), tonumber(calls)
-  for i, name in ipairs(names) do
-    local params = requests.named(name)
-    local req = client:build_request("create_auto_ml_job", params, opts) -- fails loudly if invalid
-    emit("I", "body_bytes_" .. name, { #req.body })
-    fs[i] = function() client:build_request("create_auto_ml_job", params, opts) end
+  for i = 1, #names do
     for _ = 1, math.max(1, math.min(2000, calls // 10)) do fs[i]() end -- warm up
     per_run[i] = {}
   end
   for r = 1, runs do
     for i = 1, #names do per_run[i][r] = time_run(clock, fs[i], calls) end
   end
-  for i, name in ipairs(names) do emit("R", "ours_" .. name, per_run[i]) end
+  for i, name in ipairs(names) do emit("R", tag .. "_" .. name, per_run[i]) end
+end
+
+-- overhead RUNS CALLS NAME...: build_request per-call cost, no network.
+function modes.overhead(runs, calls, ...)
+  local requests = require("requests")
+  local client = new_client(nil)
+  local opts = { time = SIGN_TIME }
+  local names, fs = { ... }, {}
+  for i, name in ipairs(names) do
+    local params = requests.named(name)
+    local req = client:build_request("create_auto_ml_job", params, opts) -- fails loudly if invalid
+    emit("I", "body_bytes_" .. name, { #req.body })
+    fs[i] = function() client:build_request("create_auto_ml_job", params, opts) end
+  end
+  take_turns("ours", names, fs, runs, calls)
 end
 
 -- walk RUNS CALLS NAME...: the Lua C API's floor for reading the same
 -- request tables (bench/c/luawalk.c: lua_next over every table, every key
 -- and string read, nothing built), timed like `overhead`.
 function modes.walk(runs, calls, ...)
-  local clock = require("benchclock")
   local requests = require("requests")
   local walk = require("luawalk")
-  local names, fs, per_run = { ... }, {}, {}
-  runs, calls = tonumber(runs), tonumber(calls)
+  local names, fs = { ... }, {}
   for i, name in ipairs(names) do
     local params = requests.named(name)
     emit("I", "walk_entries_" .. name, { (walk(params)) })
     fs[i] = function() walk(params) end
-    for _ = 1, math.max(1, math.min(2000, calls // 10)) do fs[i]() end -- warm up
-    per_run[i] = {}
   end
-  for r = 1, runs do
-    for i = 1, #names do per_run[i][r] = time_run(clock, fs[i], calls) end
-  end
-  for i, name in ipairs(names) do emit("R", "walk_" .. name, per_run[i]) end
+  take_turns("walk", names, fs, runs, calls)
 end
 
 local function write_file(path, data)
