@@ -115,12 +115,29 @@ static enum smk_err curl_failure(struct curl_transport *t, CURLcode rc,
     return code;
 }
 
+/* 1 for the bytes that would split a header line (CR, LF) or cut it (NUL). */
+static const unsigned char line_breaker[256] = {['\0'] = 1, ['\n'] = 1, ['\r'] = 1};
+
+/* Whether p[0..n) holds a byte of line_breaker: one branch-free pass. */
+static int breaks_line(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned acc = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        acc |= line_breaker[u[i]];
+    return acc != 0;
+}
+
 /* Fill t->nodes with req's headers plus "Expect:" (no 100-continue round
- * trip), as one list of lines in t->lines. */
+ * trip), as one list of NUL-terminated lines in t->lines. Each line is put
+ * together in `line` and checked there, then appended once. */
 static enum smk_err build_headers(struct curl_transport *t, const struct smk_http_request *req,
                                   struct smk_error *err)
 {
-    size_t i, j, n = req->n_headers + 1, off = 0;
+    char line[HEADER_LINE_MAX];
+    size_t i, n = req->n_headers + 1, off = 0;
     enum smk_err rc = SMK_OK;
 
     if (n > t->n_nodes) {
@@ -133,23 +150,20 @@ static enum smk_err build_headers(struct curl_transport *t, const struct smk_htt
     smk_buf_reset(&t->lines);
     for (i = 0; i < req->n_headers && rc == SMK_OK; i++) {
         const struct smk_header *h = &req->headers[i];
+        size_t len = h->name_len + 2 + h->value_len;
         if (h->name_len + h->value_len + 2 >= HEADER_LINE_MAX)
             return smk_error_set(err, SMK_E_INVALID_ARG, NULL, "header %.*s is too long",
                                  (int)(h->name_len > 128 ? 128 : h->name_len), h->name);
-        for (j = 0; j < h->name_len + h->value_len; j++) {
-            char c = j < h->name_len ? h->name[j] : h->value[j - h->name_len];
-            if (c == '\r' || c == '\n' || c == '\0') /* would split or cut the line */
-                return smk_error_set(err, SMK_E_INVALID_ARG, NULL,
-                                     "header %.*s contains CR, LF or NUL",
-                                     (int)(h->name_len > 128 ? 128 : h->name_len), h->name);
-        }
-        rc = smk_buf_append(&t->lines, h->name, h->name_len);
-        if (rc == SMK_OK)
-            rc = smk_buf_append(&t->lines, ": ", 2);
-        if (rc == SMK_OK)
-            rc = smk_buf_append(&t->lines, h->value, h->value_len);
-        if (rc == SMK_OK) /* the terminator of this line */
-            rc = smk_buf_append(&t->lines, "", 1);
+        memcpy(line, h->name, h->name_len);
+        line[h->name_len] = ':';
+        line[h->name_len + 1] = ' ';
+        memcpy(line + h->name_len + 2, h->value, h->value_len);
+        if (breaks_line(line, len))
+            return smk_error_set(err, SMK_E_INVALID_ARG, NULL,
+                                 "header %.*s contains CR, LF or NUL",
+                                 (int)(h->name_len > 128 ? 128 : h->name_len), h->name);
+        line[len] = '\0'; /* the terminator of this line */
+        rc = smk_buf_append(&t->lines, line, len + 1);
     }
     if (rc == SMK_OK)
         rc = smk_buf_append(&t->lines, "Expect:", 8);
