@@ -220,6 +220,23 @@ function modes.rss_full()
   emit("I", "rss", { rss_kib() })
 end
 
+-- rss_first_call: require + one client, then what a first call maps: one
+-- build_request (signing loads libcrypto) and one call that fails fast
+-- (one attempt, connection refused on 127.0.0.1:1: the first transfer
+-- loads libcurl). Deferred loading moves this memory to the first call; it
+-- does not remove it.
+function modes.rss_first_call()
+  local sagemaker = require("sagemaker")
+  local client = sagemaker.client{
+    region = "us-east-1", credentials = CREDENTIALS, endpoint = "http://127.0.0.1:1", max_attempts = 1,
+  }
+  local input = { AutoMLJobName = "bench-first-call" }
+  assert(client:build_request("describe_auto_ml_job", input, { time = SIGN_TIME }))
+  local ok, err = pcall(client.describe_auto_ml_job, client, input)
+  assert(not ok and err.kind == "network", "expected a refused connection, got " .. tostring(err))
+  emit("I", "rss", { rss_kib() })
+end
+
 -- require_time: milliseconds spent in require("sagemaker") in a fresh process.
 function modes.require_time()
   local clock = require("benchclock")
@@ -232,7 +249,8 @@ end
 
 local f = modes[mode]
 if not f then
-  io.stderr:write("usage: worker.lua overhead|walk|dump|e2e|rss_growth|rss_bare|rss_full|require_time ARGS\n")
+  io.stderr:write("usage: worker.lua overhead|walk|dump|e2e|rss_growth|rss_bare|rss_full|rss_first_call|"
+    .. "require_time ARGS\n")
   os.exit(2)
 end
 f(table.unpack(arg, 2))

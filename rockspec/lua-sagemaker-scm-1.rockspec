@@ -18,13 +18,15 @@ dependencies = {
 }
 -- Checked by library name: Debian installs curl.h in a multiarch include
 -- directory that LuaRocks does not search; CMake finds every path through
--- pkg-config.
+-- pkg-config. libcurl and libcrypto are compiled against but not linked:
+-- the module loads them at first use (libcurl.so.4, libcrypto.so.3).
 external_dependencies = {
   CURL = { library = "curl" },
   OPENSSL = { library = "crypto" },
   PCRE2 = { library = "pcre2-8" },
   JANSSON = { library = "jansson" },
   EXPAT = { library = "expat" },
+  URIPARSER = { library = "uriparser" },
 }
 build = {
   type = "cmake",

@@ -41,7 +41,7 @@ SMK_API enum smk_err smk_buf_appendf(struct smk_buf *b, const char *fmt, ...)
 SMK_API void smk_buf_reset(struct smk_buf *b);
 /* Free the memory; the buffer is empty and reusable afterwards. */
 SMK_API void smk_buf_cleanup(struct smk_buf *b);
-/* Wipe the bytes (OPENSSL_cleanse) then free. */
+/* Wipe the bytes (explicit_bzero) then free. */
 SMK_API void smk_buf_cleanup_secure(struct smk_buf *b);
 /* Pointer to the NUL-terminated data ("" when empty); never NULL. */
 SMK_API const char *smk_buf_cstr(const struct smk_buf *b);

@@ -30,9 +30,10 @@
 extern "C" {
 #endif
 
-/* Process-wide initialisation (libcurl's global init). Thread-safe and
- * idempotent: call it once before creating clients; every call after the
- * first is a no-op. */
+/* Process-wide initialisation. Nothing is needed any more: libcurl (and its
+ * global init) and OpenSSL's libcrypto are loaded at first use, once and
+ * thread-safely (the first transfer, the first signature). Kept for
+ * compatibility: always SMK_OK. */
 SMK_API enum smk_err smk_global_init(struct smk_error *err);
 
 struct smk_client_config {

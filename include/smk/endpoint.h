@@ -37,8 +37,10 @@ struct smk_url_parts {
     char path[512]; /* "/" when the URL has none */
 };
 
-/* Parse and check an endpoint URL with libcurl's URL API: http or https
- * only, a host, no user info, query or fragment, no CR/LF/NUL. Errors:
+/* Parse and check an endpoint URL (RFC 3986, with uriparser): http or https
+ * only, a host (a DNS name, an IPv4 address or an IPv6 address in
+ * brackets), an optional port (0-65535), no user info, query or fragment,
+ * no control characters. Dot segments are removed from the path. Errors:
  * SMK_E_CONFIG. */
 SMK_API enum smk_err smk_url_parse(const char *url, struct smk_url_parts *out,
                                    struct smk_error *err);

@@ -67,7 +67,9 @@ struct smk_curl_options {
 };
 
 /* A libcurl transport: one easy handle reused across requests (keep-alive),
- * TLS verification on. Requires smk_global_init(). */
+ * TLS verification on. Creating it does not load libcurl: the first send
+ * does (and fails with SMK_E_INTERNAL, type "LibraryUnavailable", naming
+ * libcurl.so.4, when it cannot be loaded). */
 SMK_API enum smk_err smk_transport_curl_new(const struct smk_curl_options *opts,
                                             struct smk_transport **out,
                                             struct smk_error *err);

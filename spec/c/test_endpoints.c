@@ -3,7 +3,7 @@
  * tests ($SMK_SHARED_DIR/conformance/sagemaker-endpoint-tests.json) through
  * smk_endpoint_resolve and through smk_client_new (the path a client takes,
  * with the environment and the shared files neutralised), then the endpoint
- * configuration sources in their order.
+ * configuration sources in their order, and the endpoint URL parser.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +240,123 @@ static void region_order(void)
     CHECK(strstr(err.message, "AWS_REGION") != NULL);
 }
 
+/* smk_url_parse: what a client keeps of its endpoint URL. */
+static void check_url(const char *url, int https, int loopback, const char *host,
+                      const char *path)
+{
+    struct smk_url_parts u;
+    struct smk_error err;
+
+    smk_error_clear(&err);
+    if (smk_url_parse(url, &u, &err) != SMK_OK) {
+        fprintf(stderr, "url %s: unexpected error: %s\n", url, err.message);
+        CHECK(0);
+        return;
+    }
+    CHECK(u.https == https);
+    CHECK(u.loopback == loopback);
+    CHECK_STR(u.host, host);
+    CHECK_STR(u.path, path);
+}
+
+static void check_bad_url(const char *url, const char *why)
+{
+    struct smk_url_parts u;
+    struct smk_error err;
+
+    smk_error_clear(&err);
+    if (smk_url_parse(url, &u, &err) != SMK_E_CONFIG) {
+        fprintf(stderr, "url %s: accepted\n", url);
+        CHECK(0);
+        return;
+    }
+    CHECK_STR(err.type, "InvalidEndpoint");
+    if (strstr(err.message, why) == NULL) {
+        fprintf(stderr, "url %s: message [%s] lacks [%s]\n", url, err.message, why);
+        CHECK(0);
+    }
+}
+
+static void url_parsing(void)
+{
+    const char *invalid = "is not a valid absolute URL";
+    const char *no_extras = "must not contain user info, a query or a fragment";
+    const char *bad_host = "must be a DNS name, an IPv4 address or an IPv6 address";
+
+    check_url("https://api.sagemaker.us-east-1.amazonaws.com", 1, 0,
+              "api.sagemaker.us-east-1.amazonaws.com", "/");
+    check_url("HTTPS://Example.COM/", 1, 0, "Example.COM", "/");
+    check_url("http://127.0.0.1:8080/base/", 0, 1, "127.0.0.1:8080", "/base/");
+    check_url("http://127.0.0.1:08080", 0, 1, "127.0.0.1:8080", "/");
+    check_url("http://127.1", 0, 1, "127.1", "/");
+    check_url("http://localhost:4566/", 0, 1, "localhost:4566", "/");
+    check_url("http://LOCALHOST", 0, 1, "LOCALHOST", "/");
+    check_url("http://127.evil.com", 0, 0, "127.evil.com", "/");
+    check_url("http://[::1]:9000", 0, 1, "[::1]:9000", "/");
+    check_url("http://[0:0::1]", 0, 1, "[0:0::1]", "/");
+    check_url("http://[::ffff:127.0.0.1]", 0, 0, "[::ffff:127.0.0.1]", "/");
+    check_url("https://[2001:db8::7]:443/p", 1, 0, "[2001:db8::7]:443", "/p");
+    check_url("https://h:", 1, 0, "h", "/");
+    check_url("https://h:0", 1, 0, "h:0", "/");
+    check_url("https://h:65535", 1, 0, "h:65535", "/");
+    check_url("https://h_x.com", 1, 0, "h_x.com", "/");
+    check_url("https://h.com.", 1, 0, "h.com.", "/");
+    /* dot segments removed (RFC 3986 5.2.4), as libcurl sends the path */
+    check_url("https://h/a/../b", 1, 0, "h", "/b");
+    check_url("https://h/a/./b/", 1, 0, "h", "/a/b/");
+    check_url("https://h/a/b/..", 1, 0, "h", "/a/");
+    check_url("https://h/a/.", 1, 0, "h", "/a/");
+    check_url("https://h/..", 1, 0, "h", "/");
+    check_url("https://h//x", 1, 0, "h", "//x");
+    check_url("https://h/%7Efoo/p:q@r", 1, 0, "h", "/%7Efoo/p:q@r");
+
+    check_bad_url("", "empty or contains control characters");
+    check_bad_url("https://h/\r\nX: y", "control characters");
+    check_bad_url("https://h\t", "control characters");
+    check_bad_url("ftp://h", "scheme must be http or https, got \"ftp\"");
+    check_bad_url("file:///etc/passwd", "scheme must be http or https");
+    check_bad_url("https://user:pw@h", no_extras);
+    check_bad_url("https://@h", no_extras);
+    check_bad_url("https://h?x=1", no_extras);
+    check_bad_url("https://h/?", no_extras);
+    check_bad_url("https://h#f", no_extras);
+    check_bad_url("https://h/#", no_extras);
+    check_bad_url("https://h:99999", "port must be a number from 0 to 65535");
+    check_bad_url("https://h:65536", "port must be a number");
+    check_bad_url("https://h:abc", invalid);
+    check_bad_url("https://h:+80", invalid);
+    check_bad_url("https://h:80:90", invalid);
+    check_bad_url("https://", "has no host");
+    check_bad_url("https:///x", "has no host");
+    check_bad_url("//h/x", invalid);
+    check_bad_url("not a url", invalid);
+    check_bad_url("https:/h", invalid);
+    check_bad_url("https:h", invalid);
+    check_bad_url("https://h/a b", invalid);
+    check_bad_url("https://exa mple.com", invalid);
+    check_bad_url("https://h\\x", invalid);
+    check_bad_url("https://h/{x}", invalid);
+    check_bad_url("https://h/%zz", invalid);
+    check_bad_url("https://h/\xc3\xbc", invalid);
+    check_bad_url("https://[v7.x]/", bad_host);
+    check_bad_url("https://h;x", bad_host);
+    check_bad_url("https://%41.com", bad_host);
+    {
+        char long_host[300];
+        memset(long_host, 'a', sizeof(long_host));
+        memcpy(long_host, "https://", 8);
+        long_host[sizeof(long_host) - 1] = '\0';
+        check_bad_url(long_host, "host is too long");
+    }
+    {
+        char long_path[600];
+        memset(long_path, 'a', sizeof(long_path));
+        memcpy(long_path, "https://h/", 10);
+        long_path[sizeof(long_path) - 1] = '\0';
+        check_bad_url(long_path, "path is too long");
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/smk-test-endpoints-XXXXXX");
@@ -248,6 +365,7 @@ int main(void)
         return 2;
     }
     conformance();
+    RUN(url_parsing);
     RUN(configured_endpoints);
     RUN(region_order);
     {

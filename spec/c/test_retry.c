@@ -128,6 +128,32 @@ static void clock_skew_errors_and_http_dates(void)
     CHECK(smk__http_date("") < 0);
 }
 
+/* The three forms of RFC 9110 (5.6.7), parsed without libcurl. */
+static void http_date_forms(void)
+{
+    CHECK(near(smk__http_date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777.0));
+    CHECK(near(smk__http_date("Sun Nov  6 08:49:37 1994"), 784111777.0));
+    CHECK(near(smk__http_date("Sun Nov 16 08:49:37 1994"), 784111777.0 + 10 * 86400));
+    CHECK(near(smk__http_date("Thu, 01 Jan 1970 00:00:00 GMT"), 0.0));
+    CHECK(near(smk__http_date("Tue, 14 Nov 2023 22:13:20 GMT"), 1700000000.0));
+    CHECK(near(smk__http_date("Thu, 29 Feb 2024 12:00:00 GMT"), 1709208000.0));
+    CHECK(near(smk__http_date("Fri, 01 Mar 2024 00:00:00 GMT"), 1709251200.0));
+    CHECK(near(smk__http_date("Sat, 01 Jan 2000 00:00:00 GMT"), 946684800.0));
+    CHECK(near(smk__http_date("Wed, 31 Dec 2099 23:59:59 GMT"), 4102444799.0));
+    CHECK(near(smk__http_date("Tuesday, 14-Nov-23 22:13:20 GMT"), 1700000000.0));
+    CHECK(near(smk__http_date("Tue, 14 Nov 2023 22:13:20 GMT  "), 1700000000.0));
+    CHECK(smk__http_date("Tue, 14 Nov 2023 22:13:20") < 0);       /* no zone */
+    CHECK(smk__http_date("Tue, 14 Nov 2023 22:13:20 PST") < 0);   /* not GMT */
+    CHECK(smk__http_date("Tue, 14 Foo 2023 22:13:20 GMT") < 0);   /* month */
+    CHECK(smk__http_date("Tue, 32 Nov 2023 22:13:20 GMT") < 0);   /* day */
+    CHECK(smk__http_date("Tue, 14 Nov 2023 24:00:00 GMT") < 0);   /* hour */
+    CHECK(smk__http_date("Tue, 14 Nov 2023 22:13:20 GMT x") < 0); /* trailing text */
+    CHECK(near(smk__http_date("Sat, 4 Nov 2023 22:13:20 GMT"), 1699136000.0)); /* lenient */
+    CHECK(smk__http_date("Thu, 01 Jan 1969 00:00:00 GMT") < 0);   /* before the epoch */
+    CHECK(smk__http_date(", 14 Nov 2023 22:13:20 GMT") < 0);      /* no day name */
+    CHECK(smk__http_date(NULL) < 0);
+}
+
 static int decode(const char *json, struct smk_arena *a, struct smk_value *v)
 {
     return smk_json_decode(json, strlen(json), 32, a, v, NULL) == SMK_OK;
@@ -175,6 +201,7 @@ int main(void)
     RUN(quota_costs_and_refunds);
     RUN(classification_matches_codes_exactly);
     RUN(clock_skew_errors_and_http_dates);
+    RUN(http_date_forms);
     RUN(reconcile_matches_only_our_job);
     return harness_report("retry");
 }

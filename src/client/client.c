@@ -9,10 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/crypto.h>
-
 #include "client/client_internal.h"
 #include "core/system_hooks.h"
+#include "core/wipe.h"
 #include "smk/json.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
@@ -44,7 +43,7 @@ void smk_client_free(struct smk_client *c)
     smk_sigv4_key_cache_cleanup(&c->key_cache);
     smk_http_response_cleanup(&c->response);
     smk_request_cleanup(&c->request);
-    OPENSSL_cleanse(c, sizeof(*c));
+    smk__wipe(c, sizeof(*c));
     free(c);
 }
 
@@ -368,7 +367,7 @@ enum smk_err smk__client_sign(struct smk_client *c, struct smk_request *r, int64
     if (rc != SMK_OK)
         return rc;
     if (r->session_token.data)
-        OPENSSL_cleanse(r->session_token.data, r->session_token.len);
+        smk__wipe(r->session_token.data, r->session_token.len);
     smk_buf_reset(&r->session_token);
     if (cur.session_token &&
         smk_buf_append_str(&r->session_token, cur.session_token) != SMK_OK)

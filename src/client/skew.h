@@ -13,8 +13,11 @@
  * current". Matched exactly, never by substring of the code. */
 int smk__is_clock_skew_error(const struct smk_error *err);
 
-/* Seconds since the epoch of an HTTP Date header value (RFC 9110
- * IMF-fixdate and the obsolete forms libcurl accepts), or -1. */
+/* Seconds since the epoch of an HTTP Date header value, or -1: the three
+ * forms RFC 9110 (5.6.7) requires recipients to accept, IMF-fixdate
+ * ("Sun, 06 Nov 1994 08:49:37 GMT"), RFC 850 ("Sunday, 06-Nov-94 08:49:37
+ * GMT") and asctime ("Sun Nov  6 08:49:37 1994"), all in GMT. Dates before
+ * 1970 give -1. */
 double smk__http_date(const char *value);
 
 #endif

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "config/ini.h"
+#include "core/wipe.h"
 #include "smk/buf.h"
 
 #define MAX_VALUE (1024u * 1024u)
@@ -35,7 +34,7 @@ static char *dup_range(const char *p, size_t n)
 static void free_secret_str(char *s)
 {
     if (s) {
-        OPENSSL_cleanse(s, strlen(s));
+        smk__wipe(s, strlen(s));
         free(s);
     }
 }
@@ -186,7 +185,7 @@ static enum smk_err commit_entry(struct parser *p)
         n--;
     e->value = dup_range(v, n);
     if (p->value.data)
-        OPENSSL_cleanse(p->value.data, p->value.len);
+        smk__wipe(p->value.data, p->value.len);
     smk_buf_reset(&p->value);
     if (e->value == NULL)
         return nomem(p);

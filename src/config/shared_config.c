@@ -12,10 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "config/ini.h"
 #include "config/shared.h"
+#include "core/wipe.h"
 #include "smk/buf.h"
 
 #define MAX_FILE (1024u * 1024u)
@@ -312,7 +311,7 @@ static enum smk_err load_file(struct smk_shared_config *c, int which, const char
                              errno == E2BIG ? "larger than 1 MiB" : strerror(errno));
     c->found[which] = 1;
     rc = smk__ini_parse(data, len, c->paths[which], &c->ini[which], err);
-    OPENSSL_cleanse(data, len);
+    smk__wipe(data, len);
     free(data);
     return rc;
 }

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
+#include "core/wipe.h"
 #include "smk/buf.h"
 
 void smk_buf_init(struct smk_buf *b, size_t max)
@@ -102,7 +101,7 @@ void smk_buf_cleanup(struct smk_buf *b)
 void smk_buf_cleanup_secure(struct smk_buf *b)
 {
     if (b->data)
-        OPENSSL_cleanse(b->data, b->cap);
+        smk__wipe(b->data, b->cap);
     smk_buf_cleanup(b);
 }
 

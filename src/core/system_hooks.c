@@ -3,8 +3,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <openssl/rand.h>
-
+#include "core/libcrypto_api.h"
 #include "core/system_hooks.h"
 
 double smk__system_clock(void *ud)
@@ -34,7 +33,8 @@ double smk__system_random(void *ud)
     uint32_t r;
 
     (void)ud;
-    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+    if (smk__libcrypto_load(NULL) != SMK_OK ||
+        smk__crypto.RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
         return 0.5;
     return (double)r / 4294967296.0;
 }

@@ -10,7 +10,8 @@
 double smk__system_clock(void *ud);
 /* Sleep `seconds` (nothing for <= 0 or NaN), resuming after signals. */
 void smk__system_sleep(void *ud, double seconds);
-/* Uniform in [0, 1) from OpenSSL's CSPRNG (0.5 should it ever fail). */
+/* Uniform in [0, 1) from OpenSSL's CSPRNG (loading libcrypto on first use);
+ * 0.5 should it fail or libcrypto be unavailable. */
 double smk__system_random(void *ud);
 
 #endif

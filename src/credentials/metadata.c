@@ -9,9 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
-
 #include "config/shared.h"
+#include "core/wipe.h"
 #include "credentials/internal.h"
 #include "smk/endpoint.h"
 
@@ -72,7 +71,7 @@ static enum smk_err http_do(struct smk_credentials_provider *p, const char *meth
 static void wipe_response(struct smk_http_response *resp)
 {
     if (resp->body.data)
-        OPENSSL_cleanse(resp->body.data, resp->body.cap);
+        smk__wipe(resp->body.data, resp->body.cap);
     smk_http_response_cleanup(resp);
 }
 

@@ -21,9 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "config/ini.h"
+#include "core/wipe.h"
 #include "credentials/internal.h"
 
 #define MAX_STDOUT (64u * 1024u)
@@ -172,7 +171,7 @@ static enum smk_err run(struct smk_credentials_provider *p, struct process *pr,
                 size_t room = errout->max - errout->len;
                 smk_buf_append(errout, buf, (size_t)n < room ? (size_t)n : room);
             }
-            OPENSSL_cleanse(buf, sizeof(buf));
+            smk__wipe(buf, sizeof(buf));
         }
         if (killed)
             break;

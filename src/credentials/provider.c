@@ -12,10 +12,10 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 
 #include "config/shared.h"
 #include "core/system_hooks.h"
+#include "core/wipe.h"
 #include "credentials/internal.h"
 #include "smk/client.h"
 
@@ -29,7 +29,7 @@
 void smk__free_secret(char *s)
 {
     if (s) {
-        OPENSSL_cleanse(s, strlen(s));
+        smk__wipe(s, strlen(s));
         free(s);
     }
 }
@@ -271,7 +271,7 @@ enum smk_err smk__read_token_file(const char *path, const char *what, char **out
                        data[len - 1] == '\t'))
         data[--len] = '\0';
     if (len == 0 || memchr(data, '\n', len) || memchr(data, '\r', len) || strlen(data) != len) {
-        OPENSSL_cleanse(data, len);
+        smk__wipe(data, len);
         free(data);
         return smk_error_set(err, SMK_E_CREDENTIALS, "TokenFileError",
                              "%s: %s is empty or holds more than one line", what, path);
@@ -329,7 +329,7 @@ void smk_credentials_provider_free(struct smk_credentials_provider *p)
     free(p->not_found_prefix);
     free(p->s.region);
     free(p->s.ca_bundle);
-    OPENSSL_cleanse(p, sizeof(*p));
+    smk__wipe(p, sizeof(*p));
     free(p);
 }
 

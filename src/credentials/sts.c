@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include <expat.h>
-#include <openssl/crypto.h>
 
 #include "client/partitions.h"
 #include "config/shared.h"
+#include "core/wipe.h"
 #include "credentials/internal.h"
 #include "smk/endpoint.h"
 #include "smk/sigv4.h"
@@ -142,7 +142,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     x->stack[x->depth] = x->names[x->depth];
     x->depth++;
     if (x->text.data)
-        OPENSSL_cleanse(x->text.data, x->text.len);
+        smk__wipe(x->text.data, x->text.len);
     smk_buf_reset(&x->text);
 }
 
@@ -185,7 +185,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
         }
     }
     if (x->text.data)
-        OPENSSL_cleanse(x->text.data, x->text.len);
+        smk__wipe(x->text.data, x->text.len);
     smk_buf_reset(&x->text);
     x->depth--;
 }
@@ -423,7 +423,7 @@ done:
     smk_sigv4_result_cleanup(&sig);
     smk_buf_cleanup_secure(&body);
     if (resp.body.data)
-        OPENSSL_cleanse(resp.body.data, resp.body.cap);
+        smk__wipe(resp.body.data, resp.body.cap);
     smk_http_response_cleanup(&resp);
     return rc;
 }

@@ -1,14 +1,15 @@
 /*
  * libcurl transport: one easy handle per transport, reused so connections
  * stay alive between calls. TLS peer and host verification stay on; plain
- * http/https only; no redirects; bounded response body.
+ * http/https only; no redirects; bounded response body. libcurl itself is
+ * loaded, and the handle made, by the first send (core/libcurl_api.h):
+ * creating the transport with a client costs no library load.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "core/libcurl_api.h"
 #include "smk/transport.h"
 
 /* Longest "Name: value" header line sent. */
@@ -16,8 +17,9 @@
 
 struct curl_transport {
     struct smk_transport base; /* first: the public vtable */
-    CURL *easy;
+    CURL *easy; /* NULL until the first send */
     char *ca_bundle;
+    int verbose;
     struct smk_http_response *resp; /* the response being filled */
     int body_too_large;             /* set when on_body hit the body max */
     /* The request's header list, rebuilt in place on every call without
@@ -77,7 +79,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
 static enum smk_err curl_failure(struct curl_transport *t, CURLcode rc,
                                  const struct smk_http_response *resp, struct smk_error *err)
 {
-    const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+    const char *detail = t->errbuf[0] ? t->errbuf : smk__curl.easy_strerror(rc);
     enum smk_err code;
 
     switch (rc) {
@@ -188,7 +190,7 @@ static enum smk_err set_url(struct curl_transport *t, const char *url, struct sm
     copy = strdup(url);
     if (copy == NULL)
         return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
-    if (curl_easy_setopt(t->easy, CURLOPT_URL, url) != CURLE_OK) {
+    if (smk__curl.easy_setopt(t->easy, CURLOPT_URL, url) != CURLE_OK) {
         free(copy);
         free(t->url);
         t->url = NULL;
@@ -196,6 +198,37 @@ static enum smk_err set_url(struct curl_transport *t, const char *url, struct sm
     }
     free(t->url);
     t->url = copy;
+    return SMK_OK;
+}
+
+/* Load libcurl (once per process) and make this transport's handle with
+ * the options every request shares. */
+static enum smk_err open_handle(struct curl_transport *t, struct smk_error *err)
+{
+    enum smk_err rc = smk__libcurl_load(err);
+    CURL *easy;
+
+    if (rc != SMK_OK)
+        return rc;
+    easy = smk__curl.easy_init();
+    if (easy == NULL)
+        return smk_error_set(err, SMK_E_NOMEM, NULL, "curl_easy_init failed");
+    if (t->ca_bundle)
+        smk__curl.easy_setopt(easy, CURLOPT_CAINFO, t->ca_bundle);
+    smk__curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    smk__curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, t->errbuf);
+    smk__curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    smk__curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    smk__curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    smk__curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    smk__curl.easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    smk__curl.easy_setopt(easy, CURLOPT_USERAGENT, NULL);
+    smk__curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    smk__curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    smk__curl.easy_setopt(easy, CURLOPT_WRITEDATA, t);
+    if (t->verbose)
+        smk__curl.easy_setopt(easy, CURLOPT_VERBOSE, 1L);
+    t->easy = easy;
     return SMK_OK;
 }
 
@@ -211,39 +244,41 @@ static enum smk_err curl_send(struct smk_transport *self, const struct smk_http_
 
     smk_http_response_reset(resp);
     t->errbuf[0] = '\0';
+    if (t->easy == NULL && (rc = open_handle(t, err)) != SMK_OK)
+        return rc;
     rc = build_headers(t, req, err);
     if (rc == SMK_OK)
         rc = set_url(t, req->url, err);
     if (rc != SMK_OK)
         return rc;
-    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->nodes);
+    smk__curl.easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->nodes);
     if (strcmp(req->method, "POST") == 0) {
-        curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, NULL); /* forget an earlier method */
-        curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        smk__curl.easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, NULL); /* forget an earlier method */
+        smk__curl.easy_setopt(t->easy, CURLOPT_POST, 1L);
+        smk__curl.easy_setopt(t->easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        smk__curl.easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
     } else {
-        curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST,
-                         strcmp(req->method, "GET") == 0 ? NULL : req->method);
+        smk__curl.easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+        smk__curl.easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST,
+                              strcmp(req->method, "GET") == 0 ? NULL : req->method);
     }
     if (connect_ms != t->connect_timeout_ms) {
-        curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+        smk__curl.easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
         t->connect_timeout_ms = connect_ms;
     }
     if (timeout_ms != t->timeout_ms) {
-        curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+        smk__curl.easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
         t->timeout_ms = timeout_ms;
     }
     t->resp = resp;
     t->body_too_large = 0;
-    curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, resp);
+    smk__curl.easy_setopt(t->easy, CURLOPT_HEADERDATA, resp);
 
-    cc = curl_easy_perform(t->easy);
+    cc = smk__curl.easy_perform(t->easy);
     if (cc != CURLE_OK) {
         rc = curl_failure(t, cc, resp, err);
     } else {
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        smk__curl.easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
         resp->status = (int)status;
     }
     /* The header list stays set: it lives as long as the handle, and
@@ -257,7 +292,8 @@ static void curl_destroy(struct smk_transport *self)
 
     if (t == NULL)
         return;
-    curl_easy_cleanup(t->easy);
+    if (t->easy != NULL) /* libcurl was loaded to make it */
+        smk__curl.easy_cleanup(t->easy);
     free(t->ca_bundle);
     free(t->url);
     free(t->nodes);
@@ -280,32 +316,14 @@ enum smk_err smk_transport_curl_new(const struct smk_curl_options *opts,
     smk_buf_init(&t->lines, 64u * 1024u);
     t->connect_timeout_ms = -1;
     t->timeout_ms = -1;
-    t->easy = curl_easy_init();
-    if (t->easy == NULL) {
-        free(t);
-        return smk_error_set(err, SMK_E_NOMEM, NULL, "curl_easy_init failed");
-    }
+    t->verbose = opts && opts->verbose;
     if (opts && opts->ca_bundle) {
         t->ca_bundle = strdup(opts->ca_bundle);
         if (t->ca_bundle == NULL) {
             curl_destroy(&t->base);
             return smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");
         }
-        curl_easy_setopt(t->easy, CURLOPT_CAINFO, t->ca_bundle);
     }
-    curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_USERAGENT, NULL);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-    if (opts && opts->verbose)
-        curl_easy_setopt(t->easy, CURLOPT_VERBOSE, 1L);
     *out = &t->base;
     return SMK_OK;
 }

@@ -1,4 +1,5 @@
-/* AWS SigV4 header-mode signing with OpenSSL: see smk/sigv4.h for the
+/* AWS SigV4 header-mode signing with OpenSSL (libcrypto loaded on first use,
+ * core/libcrypto_api.h): see smk/sigv4.h for the
  * contract. Canonicalisation of the URI, query and headers is in
  * canonical.c; this file validates inputs, hashes, derives keys and
  * assembles the canonical request, string to sign and Authorization value. */
@@ -7,10 +8,9 @@
 #include <time.h>
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
+#include "core/libcrypto_api.h"
+#include "core/wipe.h"
 #include "sigv4/sigv4_internal.h"
 #include "smk/sigv4.h"
 
@@ -58,23 +58,26 @@ void smk_sigv4_key_cache_init(struct smk_sigv4_key_cache *c)
 /* Wipe the key and what identifies it; the OpenSSL objects stay. */
 static void forget_key(struct smk_sigv4_key_cache *c)
 {
-    OPENSSL_cleanse(c->date, sizeof(c->date));
-    OPENSSL_cleanse(c->region, sizeof(c->region));
-    OPENSSL_cleanse(c->service, sizeof(c->service));
-    OPENSSL_cleanse(c->key, sizeof(c->key));
-    OPENSSL_cleanse(c->secret, sizeof(c->secret));
+    smk__wipe(c->date, sizeof(c->date));
+    smk__wipe(c->region, sizeof(c->region));
+    smk__wipe(c->service, sizeof(c->service));
+    smk__wipe(c->key, sizeof(c->key));
+    smk__wipe(c->secret, sizeof(c->secret));
     c->secret_len = 0;
     c->valid = 0;
 }
 
 void smk_sigv4_key_cache_cleanup(struct smk_sigv4_key_cache *c)
 {
-    /* Freeing a MAC context wipes its key state. */
-    EVP_MAC_CTX_free(c->hmac_signing);
-    EVP_MAC_CTX_free(c->hmac);
-    EVP_MD_CTX_free(c->md_ctx);
-    EVP_MD_free(c->sha256);
-    OPENSSL_cleanse(c, sizeof(*c));
+    /* Freeing a MAC context wipes its key state. The objects exist, all
+     * with sha256, only once a signature loaded libcrypto. */
+    if (c->sha256 != NULL) {
+        smk__crypto.EVP_MAC_CTX_free(c->hmac_signing);
+        smk__crypto.EVP_MAC_CTX_free(c->hmac);
+        smk__crypto.EVP_MD_CTX_free(c->md_ctx);
+        smk__crypto.EVP_MD_free(c->sha256);
+    }
+    smk__wipe(c, sizeof(*c));
     smk_sigv4_key_cache_init(c);
 }
 
@@ -110,13 +113,14 @@ struct crypto {
 static EVP_MAC_CTX *new_hmac_sha256(EVP_MAC *mac)
 {
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-        OSSL_PARAM_construct_end(),
+        smk__crypto.OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256",
+                                                     0),
+        smk__crypto.OSSL_PARAM_construct_end(),
     };
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_CTX *ctx = smk__crypto.EVP_MAC_CTX_new(mac);
 
-    if (ctx != NULL && EVP_MAC_CTX_set_params(ctx, params) != 1) {
-        EVP_MAC_CTX_free(ctx);
+    if (ctx != NULL && smk__crypto.EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        smk__crypto.EVP_MAC_CTX_free(ctx);
         ctx = NULL;
     }
     return ctx;
@@ -124,25 +128,25 @@ static EVP_MAC_CTX *new_hmac_sha256(EVP_MAC *mac)
 
 static void crypto_free(struct crypto *c)
 {
-    EVP_MAC_CTX_free(c->hmac_signing);
-    EVP_MAC_CTX_free(c->hmac);
-    EVP_MD_CTX_free(c->md);
-    EVP_MD_free(c->sha256);
+    smk__crypto.EVP_MAC_CTX_free(c->hmac_signing);
+    smk__crypto.EVP_MAC_CTX_free(c->hmac);
+    smk__crypto.EVP_MD_CTX_free(c->md);
+    smk__crypto.EVP_MD_free(c->sha256);
     memset(c, 0, sizeof(*c));
 }
 
 /* Fetch and create everything; 0 (nothing left allocated) on failure. */
 static int crypto_create(struct crypto *c, int with_signing)
 {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC *mac = smk__crypto.EVP_MAC_fetch(NULL, "HMAC", NULL);
 
     memset(c, 0, sizeof(*c));
-    c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    c->md = EVP_MD_CTX_new();
+    c->sha256 = smk__crypto.EVP_MD_fetch(NULL, "SHA256", NULL);
+    c->md = smk__crypto.EVP_MD_CTX_new();
     c->hmac = mac ? new_hmac_sha256(mac) : NULL;
     if (with_signing)
         c->hmac_signing = mac ? new_hmac_sha256(mac) : NULL;
-    EVP_MAC_free(mac); /* the contexts keep their own references */
+    smk__crypto.EVP_MAC_free(mac); /* the contexts keep their own references */
     if (c->sha256 == NULL || c->md == NULL || c->hmac == NULL ||
         (with_signing && c->hmac_signing == NULL)) {
         crypto_free(c);
@@ -189,9 +193,9 @@ static int sha256(const struct crypto *c, const void *p, size_t n, unsigned char
 {
     unsigned int len = 0;
 
-    return EVP_DigestInit_ex2(c->md, c->sha256, NULL) == 1 &&
-           EVP_DigestUpdate(c->md, n ? p : "", n) == 1 &&
-           EVP_DigestFinal_ex(c->md, md, &len) == 1 && len == 32;
+    return smk__crypto.EVP_DigestInit_ex2(c->md, c->sha256, NULL) == 1 &&
+           smk__crypto.EVP_DigestUpdate(c->md, n ? p : "", n) == 1 &&
+           smk__crypto.EVP_DigestFinal_ex(c->md, md, &len) == 1 && len == 32;
 }
 
 /* HMAC-SHA256 with `ctx`: keyed with `key` when it is not NULL, else with
@@ -202,8 +206,9 @@ static int mac_with(EVP_MAC_CTX *ctx, const void *key, size_t key_len, const voi
 {
     size_t len = 0;
 
-    return EVP_MAC_init(ctx, key, key_len, NULL) == 1 && EVP_MAC_update(ctx, data, n) == 1 &&
-           EVP_MAC_final(ctx, mac, &len, 32) == 1 && len == 32;
+    return smk__crypto.EVP_MAC_init(ctx, key, key_len, NULL) == 1 &&
+           smk__crypto.EVP_MAC_update(ctx, data, n) == 1 &&
+           smk__crypto.EVP_MAC_final(ctx, mac, &len, 32) == 1 && len == 32;
 }
 
 static int hmac_sha256(const struct crypto *c, const void *key, size_t key_len,
@@ -219,7 +224,10 @@ enum smk_err smk_sha256_hex(const void *p, size_t n, char out[65])
 
     if (p == NULL && n > 0)
         return SMK_E_INVALID_ARG;
-    if (EVP_Digest(n ? p : "", n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
+    if (smk__libcrypto_load(NULL) != SMK_OK)
+        return SMK_E_CRYPTO;
+    if (smk__crypto.EVP_Digest(n ? p : "", n, md, &len, smk__crypto.EVP_sha256(), NULL) != 1 ||
+        len != 32)
         return SMK_E_CRYPTO;
     to_hex(md, sizeof(md), out);
     return SMK_OK;
@@ -398,10 +406,10 @@ static enum smk_err derive_signing_key(const struct crypto *c, const char *secre
         hmac_sha256(c, k2, 32, service, strlen(service), k3) &&
         hmac_sha256(c, k3, 32, "aws4_request", 12, key))
         rc = SMK_OK;
-    OPENSSL_cleanse(ksecret, ksecret_len);
-    OPENSSL_cleanse(k1, sizeof(k1));
-    OPENSSL_cleanse(k2, sizeof(k2));
-    OPENSSL_cleanse(k3, sizeof(k3));
+    smk__wipe(ksecret, ksecret_len);
+    smk__wipe(k1, sizeof(k1));
+    smk__wipe(k2, sizeof(k2));
+    smk__wipe(k3, sizeof(k3));
     if (ksecret != stack)
         free(ksecret);
     return rc;
@@ -424,8 +432,9 @@ static int cache_matches(const struct smk_sigv4_key_cache *c, const char *date8,
                          size_t secret_len)
 {
     return c->valid && c->secret_len == secret_len &&
-           CRYPTO_memcmp(c->secret, secret, secret_len) == 0 && strcmp(c->date, date8) == 0 &&
-           strcmp(c->region, region) == 0 && strcmp(c->service, service) == 0;
+           smk__crypto.CRYPTO_memcmp(c->secret, secret, secret_len) == 0 &&
+           strcmp(c->date, date8) == 0 && strcmp(c->region, region) == 0 &&
+           strcmp(c->service, service) == 0;
 }
 
 /* Whether HMAC contexts re-initialised without a key (EVP_MAC_init(ctx,
@@ -464,7 +473,7 @@ static enum smk_err sign_string(const struct crypto *c, const char *date8,
         rc = derive_signing_key(c, secret, date8, params->region, params->service, key);
         if (rc == SMK_OK && !hmac_sha256(c, key, 32, sts->data, sts->len, mac))
             rc = SMK_E_CRYPTO;
-        OPENSSL_cleanse(key, sizeof(key));
+        smk__wipe(key, sizeof(key));
         return rc;
     }
     if (!cache_matches(cache, date8, params->region, params->service, secret, secret_len)) {
@@ -472,7 +481,7 @@ static enum smk_err sign_string(const struct crypto *c, const char *date8,
         rc = derive_signing_key(c, secret, date8, params->region, params->service, key);
         if (rc == SMK_OK && cache->hmac_signing != NULL &&
             !reinit_keeps_key(cache->hmac_signing)) {
-            EVP_MAC_CTX_free(cache->hmac_signing);
+            smk__crypto.EVP_MAC_CTX_free(cache->hmac_signing);
             cache->hmac_signing = NULL;
         }
         if (rc == SMK_OK) {
@@ -491,7 +500,7 @@ static enum smk_err sign_string(const struct crypto *c, const char *date8,
                 }
             }
         }
-        OPENSSL_cleanse(key, sizeof(key));
+        smk__wipe(key, sizeof(key));
         if (rc != SMK_OK || keyed)
             return rc;
     }
@@ -684,6 +693,9 @@ enum smk_err smk_sigv4_sign(const struct smk_sigv4_request *req,
     if (!format_amz_date(params->time, out->amz_date))
         return smk_error_set(err, SMK_E_INVALID_ARG, NULL,
                              "SigV4: the signing time is outside years 0000-9999");
+    rc = smk__libcrypto_load(err); /* once per process; one check afterwards */
+    if (rc != SMK_OK)
+        return rc;
     rc = crypto_open(&c, cache) ? sign_validated(&c, req, creds, params, cache, out)
                                 : SMK_E_CRYPTO;
     crypto_close(&c);
