@@ -101,15 +101,7 @@ local function peer(what, cmd)
   return ok
 end
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  if n == 0 then return nil end
-  if n % 2 == 1 then return s[(n + 1) // 2] end
-  return (s[n // 2] + s[n // 2 + 1]) / 2
-end
+local median = require("median")
 
 local function stats(values)
   if not values or #values == 0 then return nil end

@@ -30,14 +30,7 @@ local function emit(kind, name, values)
   io.flush()
 end
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  if n % 2 == 1 then return s[(n + 1) // 2] end
-  return (s[n // 2] + s[n // 2 + 1]) / 2
-end
+local median = require("median")
 
 local function new_client(endpoint)
   local sagemaker = require("sagemaker")

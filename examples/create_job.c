@@ -67,10 +67,6 @@ int main(int argc, char **argv)
     smk_arena_init(&arena, 16u * 1024u * 1024u); /* bounds the request and the response */
     smk_issues_init(&issues);
 
-    /* Once per process, before any client (thread-safe). */
-    if (smk_global_init(&err) != SMK_OK)
-        goto fail;
-
     /* Everything not set here is resolved as the Lua client resolves it. */
     memset(&cfg, 0, sizeof(cfg));
     cfg.endpoint = argc == 3 ? argv[2] : NULL;

@@ -151,8 +151,6 @@ int main(int argc, char **argv)
     runs = atoi(argv[3]);
     calls = atoi(argv[4]);
     body = bench_slurp(argv[2], &body_len);
-    if (smk_global_init(&err) != SMK_OK)
-        fail("smk_global_init", &err);
     op = smk_operation_find("CreateAutoMLJob");
     if (op == NULL)
         fail("smk_operation_find", NULL);

@@ -10,7 +10,8 @@
  * answer into a result with `smk_client_parse_response`.
  *
  * Thread-safety: a client must be used by one thread at a time. Different
- * clients may be used concurrently after smk_global_init().
+ * clients may be used concurrently; process-wide state (libcurl, libcrypto,
+ * the compiled model patterns) is set up once, thread-safely, at first use.
  */
 #ifndef SMK_CLIENT_H
 #define SMK_CLIENT_H

@@ -86,4 +86,24 @@ static inline void harness_write_file(const char *dir, const char *name, const c
     chmod(path, (mode_t)mode);
 }
 
+/* Make a fresh directory /tmp/smk-test-<name>-XXXXXX into dir[size]; exits
+ * the test program (status 2) when it cannot. */
+static inline void harness_tmpdir(char *dir, size_t size, const char *name)
+{
+    snprintf(dir, size, "/tmp/smk-test-%s-XXXXXX", name);
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        exit(2);
+    }
+}
+
+/* Unset every variable of the NULL-terminated list. */
+static inline void harness_unsetenv(const char *const *vars)
+{
+    size_t i;
+
+    for (i = 0; vars[i]; i++)
+        unsetenv(vars[i]);
+}
+
 #endif

@@ -28,10 +28,8 @@ static void clear_env(void)
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
         "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_STS",
         "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_USE_FIPS_ENDPOINT", NULL};
-    size_t i;
 
-    for (i = 0; vars[i]; i++)
-        unsetenv(vars[i]);
+    harness_unsetenv(vars);
 }
 
 static struct smk_shared_config *load(const char *profile, struct smk_error *err)
@@ -313,11 +311,7 @@ static void services_and_endpoints(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/smk-test-config-XXXXXX");
-    if (mkdtemp(dir) == NULL) {
-        perror("mkdtemp");
-        return 2;
-    }
+    harness_tmpdir(dir, sizeof(dir), "config");
     RUN(ini_syntax);
     RUN(ini_errors_never_show_the_line);
     RUN(shlex);

@@ -131,10 +131,8 @@ static void clean_env(void)
         "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "AWS_METADATA_SERVICE_TIMEOUT",
         "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
         "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", NULL};
-    size_t i;
 
-    for (i = 0; vars[i]; i++)
-        unsetenv(vars[i]);
+    harness_unsetenv(vars);
     setenv("AWS_CONFIG_FILE", path_of("config"), 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", path_of("credentials"), 1);
     write_file("config", "", 0644);
@@ -770,11 +768,7 @@ static void chain_order(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/smk-test-creds-XXXXXX");
-    if (mkdtemp(dir) == NULL) {
-        perror("mkdtemp");
-        return 2;
-    }
+    harness_tmpdir(dir, sizeof(dir), "creds");
     reset_fake();
     RUN(iso8601);
     RUN(sts_xml);

@@ -34,10 +34,8 @@ static void neutral_env(void)
         "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
         "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CA_BUNDLE", NULL};
     char path[512];
-    size_t i;
 
-    for (i = 0; vars[i]; i++)
-        unsetenv(vars[i]);
+    harness_unsetenv(vars);
     snprintf(path, sizeof(path), "%s/config", dir);
     setenv("AWS_CONFIG_FILE", path, 1);
     snprintf(path, sizeof(path), "%s/credentials", dir);
@@ -359,11 +357,7 @@ static void url_parsing(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/smk-test-endpoints-XXXXXX");
-    if (mkdtemp(dir) == NULL) {
-        perror("mkdtemp");
-        return 2;
-    }
+    harness_tmpdir(dir, sizeof(dir), "endpoints");
     conformance();
     RUN(url_parsing);
     RUN(configured_endpoints);

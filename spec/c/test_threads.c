@@ -4,9 +4,10 @@
  * The test starts the emulator itself (python3
  * spec/emulator/sagemaker_emulator.py --port 0 --port-file F), then:
  *  1. eight threads start together behind a barrier; each calls
- *     smk_global_init (libcurl's global init, once), validates a request
+ *     smk_global_init (a no-op kept for compatibility), validates a request
  *     (the model's PCRE2 patterns, compiled once on first use), makes its own
- *     client and creates jobs on the emulator, which checks every signature;
+ *     client and creates jobs on the emulator, which checks every signature
+ *     (libcrypto and libcurl loaded by the first signature and send, once);
  *  2. (when built with a Lua, SMK_TEST_LUA) two lua_States in two threads
  *     require("sagemaker") and create jobs at the same time.
  * Every job must exist afterwards with the right ARN. Without python3 and

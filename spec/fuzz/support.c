@@ -276,3 +276,26 @@ void fz_check_tree(const struct smk_value *v)
     }
     FZ_REQUIRE(0, "value of unknown kind");
 }
+
+static void null_destroy(struct smk_transport *self)
+{
+    free(self);
+}
+
+static enum smk_err null_send(struct smk_transport *self, const struct smk_http_request *req,
+                              struct smk_http_response *resp, struct smk_error *err)
+{
+    (void)self, (void)req, (void)resp;
+    return smk_error_set(err, SMK_E_TRANSPORT, NULL, "the fuzz transport sends nothing");
+}
+
+struct smk_transport *fz_null_transport(void)
+{
+    struct smk_transport *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        abort();
+    t->send = null_send;
+    t->destroy = null_destroy;
+    return t;
+}

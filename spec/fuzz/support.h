@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "smk/model.h"
+#include "smk/transport.h"
 #include "smk/value.h"
 
 /* Abort with "fuzz invariant failed: <what>" and the location. */
@@ -63,5 +64,10 @@ size_t fz_value_depth(const struct smk_value *v);
 /* Every node well formed: known kind, strings NUL-terminated at their
  * length, keys NUL-terminated, item arrays present when non-empty. */
 void fz_check_tree(const struct smk_value *v);
+
+/* A transport whose every send fails with SMK_E_TRANSPORT (the targets
+ * never reach the network); freed by the client that owns it. Aborts when
+ * out of memory. */
+struct smk_transport *fz_null_transport(void);
 
 #endif

@@ -13,43 +13,14 @@
 -- The child is spec/helpers/client_probe.lua. LD_PRELOAD / ASAN_OPTIONS /
 -- LSAN_OPTIONS are passed through so the sanitizer run keeps working.
 local cjson = require("cjson")
+local shell = require("helpers.shell")
 
 local M = {}
 
 M.LUA = os.getenv("SAGEMAKER_SPEC_LUA") or "lua5.4"
 
-local function quote(s)
-  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
-end
-M.quote = quote
-
-local function run(cmd)
-  local a, _, c = os.execute(cmd)
-  if type(a) == "number" then return a == 0 end
-  return a == true and (c == nil or c == 0)
-end
-M.run = run
-
-local function this_dir()
-  local src = debug.getinfo(1, "S").source or ""
-  if src:sub(1, 1) == "@" then src = src:sub(2) end
-  local dir = src:match("^(.*)/[^/]*$") or "."
-  if dir:sub(1, 1) ~= "/" then
-    local pwd = os.getenv("PWD")
-    if pwd and pwd ~= "" then dir = pwd .. "/" .. dir end
-  end
-  return dir
-end
-M.helpers_dir = this_dir()
-
-local function slurp(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-M.slurp = slurp
+local quote, run = shell.quote, shell.run
+M.quote, M.run, M.slurp, M.helpers_dir = quote, run, shell.read_file, shell.helpers_dir
 
 --- A fresh temporary directory (mktemp -d).
 function M.tmpdir()

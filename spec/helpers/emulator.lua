@@ -19,31 +19,15 @@
 -- ("sagemaker_emulator.py admin --port N ACTION JSON"), so no socket library or
 -- curl binary is needed. Works on Lua 5.1-5.4 and LuaJIT.
 
+local shell = require("helpers.shell")
+
 local M = {}
 
 M.DEFAULT_ACCESS_KEY = "AKIDEXAMPLE"
 M.DEFAULT_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 M.DEFAULT_REGION = "us-east-1"
 
-local function shell_quote(s)
-  s = tostring(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
--- os.execute returns a number in 5.1 and true/nil, "exit", code in 5.2+.
-local function run(cmd)
-  local a, _, c = os.execute(cmd)
-  if type(a) == "number" then return a == 0 end
-  return a == true and (c == nil or c == 0)
-end
-
-local function read_file(path)
-  local fh = io.open(path, "rb")
-  if not fh then return nil end
-  local data = fh:read("*a")
-  fh:close()
-  return data
-end
+local shell_quote, run, read_file = shell.quote, shell.run, shell.read_file
 
 local function sleep(seconds)
   os.execute("sleep " .. tostring(seconds))
@@ -60,22 +44,10 @@ local function pid_alive(pid)
   return run("kill -0 " .. tostring(pid) .. " 2>/dev/null")
 end
 
-local function this_dir()
-  local src = debug.getinfo(1, "S").source or ""
-  if src:sub(1, 1) == "@" then src = src:sub(2) end
-  local dir = src:match("^(.*)/[^/]*$") or "."
-  if dir:sub(1, 1) ~= "/" then
-    local pwd = os.getenv("PWD")
-    if pwd and pwd ~= "" then dir = pwd .. "/" .. dir end
-  end
-  return dir
-end
-
-M.script = os.getenv("SAGEMAKER_EMULATOR") or (this_dir() .. "/../emulator/sagemaker_emulator.py")
+M.script = os.getenv("SAGEMAKER_EMULATOR") or (shell.helpers_dir .. "/../emulator/sagemaker_emulator.py")
 M.python = os.getenv("SAGEMAKER_EMULATOR_PYTHON") or "/usr/bin/python3"
--- Child processes never inherit a sanitizer runtime preloaded into the Lua
--- interpreter (make test-sanitize): it would check Python, not our code.
-local CHILD_ENV = "env -u LD_PRELOAD -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS "
+-- Child processes never inherit a sanitizer runtime (see helpers.shell).
+local CHILD_ENV = shell.NO_SANITIZER
 
 local function cjson()
   local ok, mod = pcall(require, "cjson")

@@ -13,6 +13,7 @@
 -- build-luajit/lua/?.so (make builds it). The server stops by itself once
 -- this process is gone (a timer in spec/nginx/app.lua watches our pid).
 local cjson = require("cjson")
+local shell = require("helpers.shell")
 
 local M = {}
 
@@ -20,29 +21,14 @@ M.nginx = os.getenv("SAGEMAKER_NGINX") or "/usr/sbin/nginx"
 M.python = os.getenv("SAGEMAKER_EMULATOR_PYTHON") or "/usr/bin/python3"
 M.cpath = os.getenv("SAGEMAKER_NGINX_CPATH") or "build-luajit/lua/?.so"
 
-local function quote(s)
-  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
-end
+local quote, read_file = shell.quote, shell.read_file
 
--- Commands run without a sanitizer runtime preloaded into the interpreter
--- (make test-sanitize): it would check nginx, openssl and python, not our code.
+-- Commands run without a sanitizer runtime (see helpers.shell).
 local function clean_env(cmd)
-  return "env -u LD_PRELOAD -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS sh -c " .. quote(cmd)
+  return shell.NO_SANITIZER .. "sh -c " .. quote(cmd)
 end
 
-local function run(cmd)
-  local a, _, c = os.execute(clean_env(cmd))
-  if type(a) == "number" then return a == 0 end
-  return a == true and (c == nil or c == 0)
-end
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local function run(cmd) return shell.run(clean_env(cmd)) end
 
 local function capture(cmd)
   local p = assert(io.popen(clean_env(cmd), "r"))

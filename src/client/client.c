@@ -258,9 +258,6 @@ enum smk_err smk_client_new(const struct smk_client_config *cfg, struct smk_clie
     enum smk_err rc;
 
     *out = NULL;
-    rc = smk_global_init(err);
-    if (rc != SMK_OK)
-        goto fail_transport;
     c = calloc(1, sizeof(*c));
     if (c == NULL) {
         rc = smk_error_set(err, SMK_E_NOMEM, NULL, "out of memory");

@@ -290,21 +290,24 @@ static enum smk_err assume_role(struct resolver *r, const char *profile,
 
 /* ---- public constructors --------------------------------------------------------- */
 
-static enum smk_err with_config(const struct smk_credentials_options *o,
-                                struct smk_shared_config **owned,
-                                const struct smk_shared_config **cfg, struct smk_error *err)
+/* A resolver over the caller's shared config, or over one loaded here
+ * (*owned, for the caller to free whatever the result). */
+static enum smk_err resolver_open(struct resolver *r, const struct smk_credentials_options *o,
+                                  struct smk_shared_config **owned, struct smk_error *err)
 {
+    struct smk_shared_config_options so = {NULL, NULL, o ? o->profile : NULL};
+    enum smk_err rc;
+
+    memset(r, 0, sizeof(*r));
+    r->o = o;
     *owned = NULL;
     if (o && o->shared_config) {
-        *cfg = o->shared_config;
+        r->cfg = o->shared_config;
         return SMK_OK;
     }
-    {
-        struct smk_shared_config_options so = {NULL, NULL, o ? o->profile : NULL};
-        enum smk_err rc = smk_shared_config_load(&so, owned, err);
-        *cfg = *owned;
-        return rc;
-    }
+    rc = smk_shared_config_load(&so, owned, err);
+    r->cfg = *owned;
+    return rc;
 }
 
 enum smk_err smk_credentials_profile_new(const struct smk_credentials_options *o,
@@ -316,9 +319,7 @@ enum smk_err smk_credentials_profile_new(const struct smk_credentials_options *o
     enum smk_err rc;
 
     *out = NULL;
-    memset(&r, 0, sizeof(r));
-    r.o = o;
-    rc = with_config(o, &owned, &r.cfg, err);
+    rc = resolver_open(&r, o, &owned, err);
     if (rc == SMK_OK) {
         const char *profile = smk_shared_config_profile(r.cfg);
         r.visited[r.n_visited++] = profile;
@@ -340,9 +341,7 @@ enum smk_err smk_credentials_web_identity_new(const struct smk_credentials_optio
     enum smk_err rc;
 
     *out = NULL;
-    memset(&r, 0, sizeof(r));
-    r.o = o;
-    rc = with_config(o, &owned, &r.cfg, err);
+    rc = resolver_open(&r, o, &owned, err);
     if (rc == SMK_OK)
         rc = web_identity(&r, smk_shared_config_profile(r.cfg), 1, out, err);
     smk_shared_config_free(owned);
@@ -380,9 +379,7 @@ enum smk_err smk_credentials_default_chain_new(const struct smk_credentials_opti
     tried[0] = '\0';
     if (err == NULL)
         err = &local;
-    memset(&r, 0, sizeof(r));
-    r.o = o;
-    rc = with_config(o, &owned, &r.cfg, err);
+    rc = resolver_open(&r, o, &owned, err);
     if (rc != SMK_OK)
         return rc;
     profile = smk_shared_config_profile(r.cfg);

@@ -306,9 +306,7 @@ enum smk_err smk__provider_transport(struct smk_credentials_provider *p,
     }
     if (p->own_transport == NULL) {
         struct smk_curl_options copts = {p->s.ca_bundle, 0};
-        rc = smk_global_init(err);
-        if (rc == SMK_OK)
-            rc = smk_transport_curl_new(&copts, &p->own_transport, err);
+        rc = smk_transport_curl_new(&copts, &p->own_transport, err);
         if (rc != SMK_OK)
             return rc;
     }
